@@ -1,0 +1,213 @@
+package dev.h3servlet.connector;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.util.Collections;
+import java.util.Set;
+
+import org.eclipse.jetty.http3.server.HTTP3ServerConnectionFactory;
+import org.eclipse.jetty.http3.server.HTTP3ServerQuicConfiguration;
+import org.eclipse.jetty.quic.quiche.server.QuicheServerConnector;
+import org.eclipse.jetty.quic.quiche.server.QuicheServerQuicConfiguration;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Jetty's QUIC connector serving HTTP/3 beside a TLS (TCP) connector whose {@link SslContextFactory.Server} and
+ * {@link HttpConfiguration} it shares.
+ * <p>
+ * At start it binds the TLS connector's port number over UDP (unless a port is set), manages the PEM work directory
+ * quiche needs, and fails early with a message that names the fix when the quiche binding, the key store, the PEM
+ * directory or the UDP port is not usable. Create it with {@link Http3Connectors#install}.
+ */
+public final class Http3Connector extends QuicheServerConnector {
+
+	private static final Logger logger = LoggerFactory.getLogger(Http3Connector.class);
+
+	private final NetworkConnector tlsConnector;
+
+	private final SslContextFactory.Server sslContextFactory;
+
+	private final HTTP3ServerConnectionFactory http3ConnectionFactory;
+
+	private final Http3Settings settings;
+
+	private final PemWorkDirectory pemWorkDirectory;
+
+	private volatile String binding;
+
+	Http3Connector(Server server, NetworkConnector tlsConnector, SslContextFactory.Server sslContextFactory,
+			HTTP3ServerConnectionFactory http3ConnectionFactory, Http3Settings settings) {
+		super(server, sslContextFactory, quicConfiguration(settings), http3ConnectionFactory);
+		this.tlsConnector = tlsConnector;
+		this.sslContextFactory = sslContextFactory;
+		this.http3ConnectionFactory = http3ConnectionFactory;
+		this.settings = settings;
+		this.pemWorkDirectory = new PemWorkDirectory(settings.pemWorkDir());
+		if (settings.idleTimeout() != null) {
+			setIdleTimeout(settings.idleTimeout().toMillis());
+		}
+		if (settings.streamIdleTimeout() != null) {
+			http3ConnectionFactory.getHTTP3Configuration().setStreamIdleTimeout(settings.streamIdleTimeout().toMillis());
+		}
+		if (settings.port() != null) {
+			setPort(settings.port());
+		}
+		if (settings.host() != null) {
+			setHost(settings.host());
+		}
+	}
+
+	private static QuicheServerQuicConfiguration quicConfiguration(Http3Settings settings) {
+		QuicheServerQuicConfiguration quic = HTTP3ServerQuicConfiguration.configure(new QuicheServerQuicConfiguration());
+		if (settings.maxConcurrentStreams() != null) {
+			quic.setBidirectionalMaxStreams(settings.maxConcurrentStreams());
+		}
+		if (settings.sessionReceiveWindow() != null) {
+			quic.setSessionMaxData(settings.sessionReceiveWindow());
+		}
+		if (settings.streamReceiveWindow() != null) {
+			quic.setRemoteBidirectionalStreamMaxData(settings.streamReceiveWindow());
+		}
+		if (settings.streamIdleTimeout() != null) {
+			quic.setStreamIdleTimeout(settings.streamIdleTimeout().toMillis());
+		}
+		return quic;
+	}
+
+	/** The settings this connector was made with. */
+	public Http3Settings getSettings() {
+		return this.settings;
+	}
+
+	/** The TLS (TCP) connector this one sits beside. */
+	public NetworkConnector getTlsConnector() {
+		return this.tlsConnector;
+	}
+
+	/** The {@code HttpConfiguration} shared with the TLS connector. */
+	public HttpConfiguration getHttpConfiguration() {
+		return this.http3ConnectionFactory.getHttpConfiguration();
+	}
+
+	/**
+	 * Binds the UDP port. Jetty's {@code Server} opens every connector before starting any, in order, so the TLS
+	 * connector added before this one is bound already and its port number can be followed.
+	 */
+	@Override
+	public void open() throws IOException {
+		if (isOpen()) {
+			return;
+		}
+		this.binding = QuicheBindings.requireUsable();
+		if (this.settings.port() == null) {
+			setPort(tlsPort());
+		}
+		if (this.settings.host() == null) {
+			setHost(this.tlsConnector.getHost());
+		}
+		try {
+			super.open();
+		}
+		catch (IOException ex) {
+			if (ex.getCause() instanceof BindException) {
+				throw new IOException("HTTP/3 could not bind UDP port " + getPort() + " on " + describeHost(getHost())
+						+ ": the port is already bound by another process or connector. Free it, or set the HTTP/3 "
+						+ "port to another number (0 for any free port)", ex);
+			}
+			throw ex;
+		}
+	}
+
+	@Override
+	protected void doStart() throws Exception {
+		int maxHeaderSize = (this.settings.maxRequestHeaderSize() != null) ? this.settings.maxRequestHeaderSize()
+				: getHttpConfiguration().getRequestHeaderSize();
+		this.http3ConnectionFactory.getHTTP3Configuration().setMaxRequestHeadersSize(maxHeaderSize);
+		checkKeyStore();
+		getServerQuicConfiguration().setPemWorkDirectory(this.pemWorkDirectory.open());
+		try {
+			super.doStart();
+		}
+		catch (Exception | Error ex) {
+			this.pemWorkDirectory.close();
+			throw ex;
+		}
+		logger.info("HTTP/3 (QUIC, quiche {} binding) listening on udp://{}:{}; {}", this.binding,
+				describeHost(getHost()), getLocalPort(), describeAdvertising());
+	}
+
+	@Override
+	protected void doStop() throws Exception {
+		try {
+			super.doStop();
+		}
+		finally {
+			this.pemWorkDirectory.close();
+		}
+	}
+
+	private int tlsPort() {
+		int port = this.tlsConnector.getLocalPort();
+		if (port <= 0) {
+			port = this.tlsConnector.getPort();
+		}
+		if (port <= 0) {
+			throw new IllegalStateException("HTTP/3 follows the TLS connector's port, but " + this.tlsConnector
+					+ " is not bound yet and has no fixed port: start it first, or set the HTTP/3 port");
+		}
+		return port;
+	}
+
+	private void checkKeyStore() throws KeyStoreException {
+		KeyStore keyStore = this.sslContextFactory.getKeyStore();
+		if (keyStore == null) {
+			throw new IllegalStateException("HTTP/3 needs the TLS connector's key store, but its SslContextFactory "
+					+ "has none loaded: configure a key store (keyStorePath) with a private key and certificate chain");
+		}
+		String alias = this.sslContextFactory.getCertAlias();
+		if (alias != null) {
+			if (!keyStore.containsAlias(alias)) {
+				throw new IllegalStateException("HTTP/3: the key store has no entry named '" + alias
+						+ "' (the SslContextFactory's certAlias); its entries are "
+						+ Collections.list(keyStore.aliases()));
+			}
+			checkKeyEntry(keyStore, alias, "certAlias");
+			return;
+		}
+		Set<String> aliases = this.sslContextFactory.getAliases();
+		if (aliases.isEmpty()) {
+			throw new IllegalStateException("HTTP/3: the key store holds no server certificate with a private key; "
+					+ "add one (e.g. keytool -genkeypair) or point the TLS connector at a key store that has one");
+		}
+		// quiche gets the first alias Jetty knows of: it must be a private key entry.
+		checkKeyEntry(keyStore, aliases.iterator().next(), "first alias");
+	}
+
+	private static void checkKeyEntry(KeyStore keyStore, String alias, String which) throws KeyStoreException {
+		if (!keyStore.isKeyEntry(alias)) {
+			throw new IllegalStateException("HTTP/3: key store entry '" + alias + "' (" + which
+					+ ") holds a certificate but no private key, which QUIC needs to export to quiche: set the "
+					+ "SslContextFactory's certAlias to a private key entry");
+		}
+	}
+
+	private String describeAdvertising() {
+		if (!this.settings.altSvcEnabled()) {
+			return "not advertised (Alt-Svc disabled)";
+		}
+		return "advertised on HTTP/1.1 and HTTP/2 responses as Alt-Svc: h3=\":" + getLocalPort() + "\"; ma="
+				+ this.settings.altSvcMaxAge().toSeconds();
+	}
+
+	private static String describeHost(String host) {
+		return (host != null) ? host : "*";
+	}
+
+}

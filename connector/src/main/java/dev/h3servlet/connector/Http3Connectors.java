@@ -1,0 +1,109 @@
+package dev.h3servlet.connector;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+import org.eclipse.jetty.http3.server.HTTP3ServerConnectionFactory;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * Adds an HTTP/3 listener to a Jetty {@link Server} that already has a TLS connector.
+ * <pre>{@code
+ * Http3Connector h3 = Http3Connectors.install(server, Http3Settings.defaults());
+ * server.start(); // h1 + h2 over TLS on TCP, h3 over QUIC on the same port number over UDP
+ * }</pre>
+ */
+public final class Http3Connectors {
+
+	private Http3Connectors() {
+	}
+
+	/**
+	 * Adds an HTTP/3 connector beside the server's only TLS connector.
+	 * @param server a server with exactly one {@link ServerConnector} that has an {@link SslConnectionFactory}
+	 * @param settings the listener's settings
+	 * @return the added connector, which starts with the server
+	 * @throws IllegalStateException if the server has no TLS connector, or several
+	 */
+	public static Http3Connector install(Server server, Http3Settings settings) {
+		Objects.requireNonNull(server, "server");
+		List<ServerConnector> tlsConnectors = new ArrayList<>();
+		for (Connector connector : server.getConnectors()) {
+			if (connector instanceof ServerConnector serverConnector
+					&& serverConnector.getConnectionFactory(SslConnectionFactory.class) != null) {
+				tlsConnectors.add(serverConnector);
+			}
+		}
+		if (tlsConnectors.isEmpty()) {
+			throw new IllegalStateException("HTTP/3 needs TLS, but the server has no TLS connector (a ServerConnector "
+					+ "with an SslConnectionFactory); its connectors are " + Arrays.toString(server.getConnectors())
+					+ ". Add one, or configure TLS (a key store) for the server");
+		}
+		if (tlsConnectors.size() > 1) {
+			throw new IllegalStateException("The server has " + tlsConnectors.size() + " TLS connectors "
+					+ tlsConnectors + ": name the one HTTP/3 shares its TLS and port with, "
+					+ "with install(ServerConnector, Http3Settings)");
+		}
+		return install(tlsConnectors.get(0), settings);
+	}
+
+	/**
+	 * Adds an HTTP/3 connector beside the given TLS connector, sharing its {@link SslContextFactory.Server} and
+	 * {@link HttpConfiguration}; when Alt-Svc is enabled, that configuration gains an {@link AltSvcCustomizer}.
+	 * @param tlsConnector a connector of a server, with an {@link SslConnectionFactory} and an HTTP connection factory
+	 * @param settings the listener's settings
+	 * @return the added connector, which starts with the server, after the TLS connector
+	 */
+	public static Http3Connector install(ServerConnector tlsConnector, Http3Settings settings) {
+		Objects.requireNonNull(tlsConnector, "tlsConnector");
+		Objects.requireNonNull(settings, "settings");
+		SslConnectionFactory ssl = tlsConnector.getConnectionFactory(SslConnectionFactory.class);
+		if (ssl == null) {
+			throw new IllegalStateException("HTTP/3 needs TLS, but " + tlsConnector
+					+ " has no SslConnectionFactory: install HTTP/3 beside the server's TLS connector");
+		}
+		SslContextFactory.Server sslContextFactory = ssl.getSslContextFactory();
+		HttpConfiguration httpConfiguration = httpConfiguration(tlsConnector);
+		HTTP3ServerConnectionFactory http3 = newHttp3ConnectionFactory(httpConfiguration);
+		Http3Connector connector = new Http3Connector(tlsConnector.getServer(), tlsConnector, sslContextFactory, http3,
+				settings);
+		if (settings.altSvcEnabled()) {
+			httpConfiguration.addCustomizer(new AltSvcCustomizer(connector::getLocalPort, settings.altSvcMaxAge()));
+		}
+		tlsConnector.getServer().addConnector(connector);
+		return connector;
+	}
+
+	/**
+	 * Jetty's factory adds its own Alt-Svc customizer to the configuration it is given: HTTP/2 only, no {@code ma},
+	 * and the TCP port even when h3 listens elsewhere. Ours replaces it, so take back what the constructor added.
+	 */
+	private static HTTP3ServerConnectionFactory newHttp3ConnectionFactory(HttpConfiguration httpConfiguration) {
+		List<HttpConfiguration.Customizer> before = List.copyOf(httpConfiguration.getCustomizers());
+		HTTP3ServerConnectionFactory factory = new HTTP3ServerConnectionFactory(httpConfiguration);
+		for (HttpConfiguration.Customizer customizer : List.copyOf(httpConfiguration.getCustomizers())) {
+			if (!before.contains(customizer)) {
+				httpConfiguration.removeCustomizer(customizer);
+			}
+		}
+		return factory;
+	}
+
+	private static HttpConfiguration httpConfiguration(ServerConnector tlsConnector) {
+		for (org.eclipse.jetty.server.ConnectionFactory factory : tlsConnector.getConnectionFactories()) {
+			if (factory instanceof HttpConfiguration.ConnectionFactory http) {
+				return http.getHttpConfiguration();
+			}
+		}
+		throw new IllegalStateException(tlsConnector + " has no HTTP connection factory (HTTP/1.1 or HTTP/2) whose "
+				+ "HttpConfiguration HTTP/3 could share: add one");
+	}
+
+}

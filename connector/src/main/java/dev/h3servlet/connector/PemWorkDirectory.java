@@ -1,0 +1,133 @@
+package dev.h3servlet.connector;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The directory quiche reads the private key and certificate chain from, as PEM files that Jetty exports at start.
+ * <p>
+ * A configured directory is checked and used as it is (Jetty deletes the files it wrote there when it stops). Without
+ * one, a private directory (owner-only permissions) is created at start and deleted at stop, or at JVM shutdown if
+ * the server is never stopped.
+ */
+final class PemWorkDirectory {
+
+	private static final Logger logger = LoggerFactory.getLogger(PemWorkDirectory.class);
+
+	private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+
+	private final Path configured;
+
+	private Path created;
+
+	private Thread shutdownHook;
+
+	PemWorkDirectory(Path configured) {
+		this.configured = configured;
+	}
+
+	/** Returns the directory to use, creating the private one if none was configured. */
+	synchronized Path open() throws IOException {
+		if (this.configured != null) {
+			return checkConfigured(this.configured);
+		}
+		if (this.created == null) {
+			this.created = createPrivate();
+			this.shutdownHook = new Thread(() -> deleteQuietly(this.created), "h3servlet-pem-cleanup");
+			Runtime.getRuntime().addShutdownHook(this.shutdownHook);
+		}
+		return this.created;
+	}
+
+	/** Deletes the private directory, if one was created. */
+	synchronized void close() {
+		Path dir = this.created;
+		if (dir == null) {
+			return;
+		}
+		this.created = null;
+		try {
+			Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
+		}
+		catch (IllegalStateException ex) {
+			// The JVM is shutting down: the hook deletes the directory.
+			return;
+		}
+		deleteRecursively(dir);
+	}
+
+	private static Path createPrivate() throws IOException {
+		if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+			return Files.createTempDirectory("h3servlet-pem-", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+		}
+		return Files.createTempDirectory("h3servlet-pem-");
+	}
+
+	private static Path checkConfigured(Path dir) throws IOException {
+		if (!Files.exists(dir)) {
+			if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+				Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+			}
+			else {
+				Files.createDirectories(dir);
+			}
+		}
+		if (!Files.isDirectory(dir)) {
+			throw new IllegalStateException("HTTP/3 PEM work directory '" + dir
+					+ "' is not a directory: point pemWorkDir at a directory, or unset it to use a private temporary one");
+		}
+		if (!Files.isWritable(dir)) {
+			throw new IllegalStateException("HTTP/3 PEM work directory '" + dir + "' is not writable by user '"
+					+ System.getProperty("user.name") + "': Jetty exports the TLS private key there at start. "
+					+ "Make it writable (owner-only, e.g. chmod 700), or unset pemWorkDir to use a private temporary one");
+		}
+		warnIfShared(dir);
+		return dir;
+	}
+
+	private static void warnIfShared(Path dir) throws IOException {
+		if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+			Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(dir);
+			if (!OWNER_ONLY.containsAll(permissions)) {
+				logger.warn("HTTP/3 PEM work directory '{}' has permissions {}: the TLS private key is written there, "
+						+ "so only its owner should have access (chmod 700)", dir,
+						PosixFilePermissions.toString(permissions));
+			}
+		}
+	}
+
+	private static void deleteQuietly(Path dir) {
+		try {
+			deleteRecursively(dir);
+		}
+		catch (UncheckedIOException ex) {
+			// JVM shutdown: nothing left to report to.
+		}
+	}
+
+	private static void deleteRecursively(Path dir) {
+		if (dir == null || !Files.exists(dir)) {
+			return;
+		}
+		try (Stream<Path> paths = Files.walk(dir)) {
+			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+				Files.deleteIfExists(path);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not delete HTTP/3 PEM work directory '" + dir + "'", ex);
+		}
+	}
+
+}

@@ -1,0 +1,87 @@
+package dev.h3servlet.servlet;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.servlet.testing.JettyClients;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpVersion;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What an unchanged servlet sees of the request, over each protocol.
+ */
+class ProtocolTests {
+
+	@RegisterExtension
+	static final Http3ServerExtension server = new Http3ServerExtension(
+			(builder) -> builder.servlet("/info/*", new InfoServlet()));
+
+	static HttpClient h3;
+
+	static HttpClient h2;
+
+	@BeforeAll
+	static void startClients() throws Exception {
+		h3 = JettyClients.http3();
+		h2 = JettyClients.http2();
+	}
+
+	@AfterAll
+	static void stopClients() throws Exception {
+		h3.stop();
+		h2.stop();
+	}
+
+	@Test
+	void servletSeesHttp3() throws Exception {
+		ContentResponse response = h3.newRequest(server.uri("/info/x?a=1"))
+			.timeout(30, TimeUnit.SECONDS)
+			.send();
+		assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_3);
+		assertThat(response.getStatus()).isEqualTo(200);
+		assertThat(response.getContentAsString()).contains("protocol=HTTP/3.0")
+			.contains("secure=true")
+			.contains("scheme=https")
+			.contains("serverPort=" + server.tlsPort())
+			.contains("remoteAddr=127.0.0.1");
+	}
+
+	@Test
+	void http3SitsOnTheSamePortNumberAsTls() {
+		assertThat(server.http3Port()).isEqualTo(server.tlsPort());
+	}
+
+	@Test
+	void http2ResponseAdvertisesHttp3() throws Exception {
+		ContentResponse response = h2.newRequest(server.uri("/info/x")).timeout(30, TimeUnit.SECONDS).send();
+		assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
+		assertThat(response.getContentAsString()).contains("protocol=HTTP/2.0");
+		assertThat(response.getHeaders().getValuesList("Alt-Svc"))
+			.containsExactly("h3=\":" + server.http3Port() + "\"; ma=86400");
+	}
+
+	static class InfoServlet extends HttpServlet {
+
+		@Override
+		protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+			response.setContentType("text/plain");
+			response.getWriter()
+				.printf("protocol=%s%nsecure=%s%nscheme=%s%nserverName=%s%nserverPort=%d%nremoteAddr=%s%n",
+						request.getProtocol(), request.isSecure(), request.getScheme(), request.getServerName(),
+						request.getServerPort(), request.getRemoteAddr());
+		}
+
+	}
+
+}
