@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
-import dev.h3servlet.servlet.testing.JettyClients;
+import dev.h3servlet.connector.testing.JettyClients;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

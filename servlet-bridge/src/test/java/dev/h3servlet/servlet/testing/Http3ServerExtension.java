@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import dev.h3servlet.connector.testing.TestCertificate;
 import dev.h3servlet.servlet.Http3ServletServer;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.extension.AfterAllCallback;

@@ -1,4 +1,4 @@
-package dev.h3servlet.servlet.testing;
+package dev.h3servlet.connector.testing;
 
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
