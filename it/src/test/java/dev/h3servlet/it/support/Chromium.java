@@ -62,7 +62,7 @@ public final class Chromium {
 		this.port = port;
 	}
 
-	/** Skips the calling test (JUnit assumption) when Chromium is not installed. */
+	/** Skips the calling test (JUnit assumption) when Chromium is not installed; fails instead under CI=true. */
 	public static void assumeInstalled() {
 		if (!Files.isExecutable(EXECUTABLE) && "true".equals(System.getenv("CI"))) {
 			// CI installs it (.ci/run): a skip there would let the proof with a real browser silently vanish.
