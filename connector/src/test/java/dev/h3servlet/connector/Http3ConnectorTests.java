@@ -246,6 +246,21 @@ class Http3ConnectorTests {
 	}
 
 	@Test
+	void restartFollowsTheNewTlsPortWithANewPemWorkDirectory() throws Exception {
+		Server server = startServer(Http3Settings.defaults());
+		Path firstPemDir = http3(server).getServerQuicConfiguration().getPemWorkDirectory();
+		send(h3, uri(tlsPort(server)), HttpVersion.HTTP_3);
+		server.stop();
+		server.start();
+		assertThat(http3(server).getLocalPort()).isEqualTo(tlsPort(server));
+		assertThat(firstPemDir).doesNotExist();
+		assertThat(http3(server).getServerQuicConfiguration().getPemWorkDirectory()).isDirectory();
+		send(h3, uri(tlsPort(server)), HttpVersion.HTTP_3);
+		assertThat(send(h2, uri(tlsPort(server)), HttpVersion.HTTP_2).getHeaders().getValuesList(HttpHeader.ALT_SVC))
+			.containsExactly("h3=\":" + tlsPort(server) + "\"; ma=86400");
+	}
+
+	@Test
 	void installWithoutTlsConnectorNamesTheFix() {
 		Server server = new Server();
 		server.addConnector(new ServerConnector(server));
@@ -412,7 +427,12 @@ class Http3ConnectorTests {
 				return server;
 			}
 			catch (Exception ex) {
-				server.stop();
+				try {
+					server.stop();
+				}
+				catch (Exception stopFailure) {
+					ex.addSuppressed(stopFailure);
+				}
 				if (settings.port() != null || attempt == 3 || !(ex.getCause() instanceof BindException)) {
 					throw ex;
 				}
