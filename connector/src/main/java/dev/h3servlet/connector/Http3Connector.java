@@ -2,6 +2,7 @@ package dev.h3servlet.connector;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.nio.channels.DatagramChannel;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.util.Collections;
@@ -130,13 +131,13 @@ public final class Http3Connector extends QuicheServerConnector {
 		int maxHeaderSize = (this.settings.maxRequestHeaderSize() != null) ? this.settings.maxRequestHeaderSize()
 				: getHttpConfiguration().getRequestHeaderSize();
 		this.http3ConnectionFactory.getHTTP3Configuration().setMaxRequestHeadersSize(maxHeaderSize);
-		checkKeyStore();
-		getServerQuicConfiguration().setPemWorkDirectory(this.pemWorkDirectory.open());
 		try {
+			checkKeyStore();
+			getServerQuicConfiguration().setPemWorkDirectory(this.pemWorkDirectory.open());
 			super.doStart();
 		}
 		catch (Exception | Error ex) {
-			this.pemWorkDirectory.close();
+			closeOnFailedStart(ex);
 			throw ex;
 		}
 		logger.info("HTTP/3 (QUIC, quiche {} binding) listening on udp://{}:{}; {}", this.binding,
@@ -150,6 +151,28 @@ public final class Http3Connector extends QuicheServerConnector {
 		}
 		finally {
 			this.pemWorkDirectory.close();
+		}
+	}
+
+	/**
+	 * Releases what {@link #open()} and the start got before failing. Jetty's {@code Server} then calls
+	 * {@link #close()}, which leaves the UDP channel to be closed when the connector stops; but a connector that failed
+	 * to start may never be stopped, and the port would stay bound for the life of the JVM.
+	 */
+	private void closeOnFailedStart(Throwable failure) {
+		try {
+			if (getTransport() instanceof DatagramChannel channel) {
+				channel.close();
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			failure.addSuppressed(ex);
+		}
+		try {
+			this.pemWorkDirectory.close();
+		}
+		catch (RuntimeException ex) {
+			failure.addSuppressed(ex);
 		}
 	}
 

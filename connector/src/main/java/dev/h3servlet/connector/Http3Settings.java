@@ -2,7 +2,6 @@ package dev.h3servlet.connector;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Immutable settings of an HTTP/3 listener, made with {@link #builder()}.
@@ -249,11 +248,11 @@ public final class Http3Settings {
 		}
 
 		public Builder altSvcMaxAge(Duration altSvcMaxAge) {
-			Objects.requireNonNull(altSvcMaxAge, "altSvcMaxAge");
-			if (altSvcMaxAge.isNegative()) {
-				throw new IllegalArgumentException("altSvcMaxAge: " + altSvcMaxAge + " (expected: >= 0)");
+			if (altSvcMaxAge != null && altSvcMaxAge.isNegative()) {
+				throw new IllegalArgumentException(
+						"altSvcMaxAge: " + altSvcMaxAge + " (expected: >= 0, or null for the default)");
 			}
-			this.altSvcMaxAge = altSvcMaxAge;
+			this.altSvcMaxAge = (altSvcMaxAge != null) ? altSvcMaxAge : DEFAULT_ALT_SVC_MAX_AGE;
 			return this;
 		}
 

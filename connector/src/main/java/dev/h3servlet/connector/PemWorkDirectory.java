@@ -76,12 +76,7 @@ final class PemWorkDirectory {
 
 	private static Path checkConfigured(Path dir) throws IOException {
 		if (!Files.exists(dir)) {
-			if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-				Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-			}
-			else {
-				Files.createDirectories(dir);
-			}
+			create(dir);
 		}
 		if (!Files.isDirectory(dir)) {
 			throw new IllegalStateException("HTTP/3 PEM work directory '" + dir
@@ -94,6 +89,22 @@ final class PemWorkDirectory {
 		}
 		warnIfShared(dir);
 		return dir;
+	}
+
+	private static void create(Path dir) throws IOException {
+		try {
+			if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+				Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+			}
+			else {
+				Files.createDirectories(dir);
+			}
+		}
+		catch (IOException ex) {
+			throw new IOException("HTTP/3 PEM work directory '" + dir + "' does not exist and could not be created ("
+					+ ex + "): create it (owner-only, e.g. mkdir -m 700), point pemWorkDir at a directory that can be "
+					+ "created, or unset pemWorkDir to use a private temporary one", ex);
+		}
 	}
 
 	private static void warnIfShared(Path dir) throws IOException {

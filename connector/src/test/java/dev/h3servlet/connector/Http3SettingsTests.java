@@ -1,0 +1,176 @@
+package dev.h3servlet.connector;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Tests for {@link Http3Settings}.
+ */
+class Http3SettingsTests {
+
+	@Test
+	void defaultsLeaveEverythingToTheServer() {
+		Http3Settings settings = Http3Settings.defaults();
+		assertThat(settings.port()).isNull();
+		assertThat(settings.host()).isNull();
+		assertThat(settings.idleTimeout()).isNull();
+		assertThat(settings.maxConcurrentStreams()).isNull();
+		assertThat(settings.sessionReceiveWindow()).isNull();
+		assertThat(settings.streamReceiveWindow()).isNull();
+		assertThat(settings.maxRequestHeaderSize()).isNull();
+		assertThat(settings.streamIdleTimeout()).isNull();
+		assertThat(settings.pemWorkDir()).isNull();
+		assertThat(settings.altSvcEnabled()).isTrue();
+		assertThat(settings.altSvcMaxAge()).isEqualTo(Duration.ofHours(24))
+			.isEqualTo(Http3Settings.DEFAULT_ALT_SVC_MAX_AGE);
+	}
+
+	@Test
+	void builderWithNothingSetEqualsDefaults() {
+		assertThat(Http3Settings.builder().build()).hasToString(Http3Settings.defaults().toString());
+	}
+
+	@Test
+	void builderKeepsEveryValue() {
+		Http3Settings settings = everythingSet();
+		assertThat(settings.port()).isEqualTo(8444);
+		assertThat(settings.host()).isEqualTo("127.0.0.1");
+		assertThat(settings.idleTimeout()).isEqualTo(Duration.ofSeconds(45));
+		assertThat(settings.maxConcurrentStreams()).isEqualTo(64L);
+		assertThat(settings.sessionReceiveWindow()).isEqualTo(8L * 1024 * 1024);
+		assertThat(settings.streamReceiveWindow()).isEqualTo(1024L * 1024);
+		assertThat(settings.maxRequestHeaderSize()).isEqualTo(16 * 1024);
+		assertThat(settings.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(20));
+		assertThat(settings.pemWorkDir()).isEqualTo(Path.of("/var/lib/h3servlet/pem"));
+		assertThat(settings.altSvcEnabled()).isFalse();
+		assertThat(settings.altSvcMaxAge()).isEqualTo(Duration.ofMinutes(5));
+	}
+
+	@Test
+	void millisecondSettersShareTheDurationPath() {
+		Http3Settings settings = Http3Settings.builder().idleTimeoutMillis(1500).streamIdleTimeoutMillis(250).build();
+		assertThat(settings.idleTimeout()).isEqualTo(Duration.ofMillis(1500));
+		assertThat(settings.streamIdleTimeout()).isEqualTo(Duration.ofMillis(250));
+		assertInvalid((builder) -> builder.idleTimeoutMillis(0), "idleTimeout");
+		assertInvalid((builder) -> builder.streamIdleTimeoutMillis(-1), "streamIdleTimeout");
+	}
+
+	@Test
+	void portBoundsAreChecked() {
+		assertThat(Http3Settings.builder().port(0).build().port()).isZero();
+		assertThat(Http3Settings.builder().port(65535).build().port()).isEqualTo(65535);
+		assertInvalid((builder) -> builder.port(-1), "port");
+		assertInvalid((builder) -> builder.port(65536), "port");
+	}
+
+	@Test
+	void blankHostIsRejected() {
+		assertInvalid((builder) -> builder.host(""), "host");
+		assertInvalid((builder) -> builder.host("  "), "host");
+	}
+
+	@Test
+	void timeoutsMustBePositive() {
+		assertInvalid((builder) -> builder.idleTimeout(Duration.ZERO), "idleTimeout");
+		assertInvalid((builder) -> builder.idleTimeout(Duration.ofSeconds(-1)), "idleTimeout");
+		assertInvalid((builder) -> builder.streamIdleTimeout(Duration.ZERO), "streamIdleTimeout");
+		assertInvalid((builder) -> builder.streamIdleTimeout(Duration.ofMillis(-5)), "streamIdleTimeout");
+	}
+
+	@Test
+	void sizesAndCountsMustBePositive() {
+		assertInvalid((builder) -> builder.maxConcurrentStreams(0L), "maxConcurrentStreams");
+		assertInvalid((builder) -> builder.maxConcurrentStreams(-1L), "maxConcurrentStreams");
+		assertInvalid((builder) -> builder.sessionReceiveWindow(0L), "sessionReceiveWindow");
+		assertInvalid((builder) -> builder.streamReceiveWindow(-1L), "streamReceiveWindow");
+		assertInvalid((builder) -> builder.maxRequestHeaderSize(0), "maxRequestHeaderSize");
+		assertInvalid((builder) -> builder.maxRequestHeaderSize(-1024), "maxRequestHeaderSize");
+	}
+
+	@Test
+	void negativeAltSvcMaxAgeIsRejected() {
+		assertInvalid((builder) -> builder.altSvcMaxAge(Duration.ofSeconds(-1)), "altSvcMaxAge");
+		assertThat(Http3Settings.builder().altSvcMaxAge(Duration.ZERO).build().altSvcMaxAge()).isZero();
+	}
+
+	@Test
+	void rejectedValueLeavesTheBuilderUnchanged() {
+		Http3Settings.Builder builder = Http3Settings.builder().port(8444);
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.port(70000));
+		assertThat(builder.build().port()).isEqualTo(8444);
+	}
+
+	@Test
+	void nullResetsEverySettingToItsDefault() {
+		Http3Settings reset = everythingSet().toBuilder()
+			.port(null)
+			.host(null)
+			.idleTimeout(null)
+			.maxConcurrentStreams(null)
+			.sessionReceiveWindow(null)
+			.streamReceiveWindow(null)
+			.maxRequestHeaderSize(null)
+			.streamIdleTimeout(null)
+			.pemWorkDir(null)
+			.altSvcEnabled(true)
+			.altSvcMaxAge(null)
+			.build();
+		assertThat(reset).hasToString(Http3Settings.defaults().toString());
+	}
+
+	@Test
+	void toBuilderRoundTripsEveryValue() {
+		Http3Settings settings = everythingSet();
+		Http3Settings copy = settings.toBuilder().build();
+		assertThat(copy).isNotSameAs(settings).hasToString(settings.toString());
+		assertThat(copy).usingRecursiveComparison().isEqualTo(settings);
+	}
+
+	@Test
+	void toBuilderDoesNotChangeTheOriginal() {
+		Http3Settings settings = everythingSet();
+		Http3Settings changed = settings.toBuilder().port(9443).altSvcEnabled(true).build();
+		assertThat(changed.port()).isEqualTo(9443);
+		assertThat(changed.altSvcEnabled()).isTrue();
+		assertThat(changed.maxConcurrentStreams()).isEqualTo(64L);
+		assertThat(settings.port()).isEqualTo(8444);
+		assertThat(settings.altSvcEnabled()).isFalse();
+	}
+
+	@Test
+	void toStringNamesEverySetting() {
+		assertThat(everythingSet().toString()).contains("port=8444", "host=127.0.0.1", "idleTimeout=PT45S",
+				"maxConcurrentStreams=64", "sessionReceiveWindow=8388608", "streamReceiveWindow=1048576",
+				"maxRequestHeaderSize=16384", "streamIdleTimeout=PT20S", "pemWorkDir=/var/lib/h3servlet/pem",
+				"altSvcEnabled=false", "altSvcMaxAge=PT5M");
+	}
+
+	private static Http3Settings everythingSet() {
+		return Http3Settings.builder()
+			.port(8444)
+			.host("127.0.0.1")
+			.idleTimeout(Duration.ofSeconds(45))
+			.maxConcurrentStreams(64L)
+			.sessionReceiveWindow(8L * 1024 * 1024)
+			.streamReceiveWindow(1024L * 1024)
+			.maxRequestHeaderSize(16 * 1024)
+			.streamIdleTimeout(Duration.ofSeconds(20))
+			.pemWorkDir(Path.of("/var/lib/h3servlet/pem"))
+			.altSvcEnabled(false)
+			.altSvcMaxAge(Duration.ofMinutes(5))
+			.build();
+	}
+
+	private static void assertInvalid(Consumer<Http3Settings.Builder> change, String setting) {
+		assertThatIllegalArgumentException().isThrownBy(() -> change.accept(Http3Settings.builder()))
+			.withMessageStartingWith(setting + ": ")
+			.withMessageContaining("expected");
+	}
+
+}
