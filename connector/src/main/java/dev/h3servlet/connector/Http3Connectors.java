@@ -5,7 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
+import org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory;
 import org.eclipse.jetty.http3.server.HTTP3ServerConnectionFactory;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
@@ -56,7 +58,8 @@ public final class Http3Connectors {
 
 	/**
 	 * Adds an HTTP/3 connector beside the given TLS connector, sharing its {@link SslContextFactory.Server} and
-	 * {@link HttpConfiguration}; when Alt-Svc is enabled, that configuration gains an {@link AltSvcCustomizer}.
+	 * {@link HttpConfiguration}; when Alt-Svc is enabled, the configurations of its HTTP/1.1 and HTTP/2 factories gain
+	 * an {@link AltSvcCustomizer}.
 	 * @param tlsConnector a connector of a server, with an {@link SslConnectionFactory} and an HTTP connection factory
 	 * @param settings the listener's settings
 	 * @return the added connector, which starts with the server, after the TLS connector
@@ -70,12 +73,13 @@ public final class Http3Connectors {
 					+ " has no SslConnectionFactory: install HTTP/3 beside the server's TLS connector");
 		}
 		SslContextFactory.Server sslContextFactory = ssl.getSslContextFactory();
-		HttpConfiguration httpConfiguration = httpConfiguration(tlsConnector);
-		HTTP3ServerConnectionFactory http3 = newHttp3ConnectionFactory(httpConfiguration);
+		List<HttpConfiguration> httpConfigurations = httpConfigurations(tlsConnector);
+		HTTP3ServerConnectionFactory http3 = newHttp3ConnectionFactory(httpConfigurations.get(0));
 		Http3Connector connector = new Http3Connector(tlsConnector.getServer(), tlsConnector, sslContextFactory, http3,
 				settings);
 		if (settings.altSvcEnabled()) {
-			httpConfiguration.addCustomizer(new AltSvcCustomizer(connector::getLocalPort, settings.altSvcMaxAge()));
+			AltSvcCustomizer altSvc = new AltSvcCustomizer(connector::getLocalPort, settings.altSvcMaxAge());
+			httpConfigurations.forEach((httpConfiguration) -> httpConfiguration.addCustomizer(altSvc));
 		}
 		tlsConnector.getServer().addConnector(connector);
 		return connector;
@@ -96,14 +100,33 @@ public final class Http3Connectors {
 		return factory;
 	}
 
-	private static HttpConfiguration httpConfiguration(ServerConnector tlsConnector) {
-		for (org.eclipse.jetty.server.ConnectionFactory factory : tlsConnector.getConnectionFactories()) {
+	/**
+	 * The distinct configurations of the TLS connector's HTTP/1.1 and HTTP/2 factories (usually one, shared); HTTP/3
+	 * shares the first, and each advertises h3.
+	 */
+	private static List<HttpConfiguration> httpConfigurations(ServerConnector tlsConnector) {
+		List<HttpConfiguration> configurations = new ArrayList<>();
+		for (ConnectionFactory factory : tlsConnector.getConnectionFactories()) {
+			HttpConfiguration configuration = null;
 			if (factory instanceof HttpConfiguration.ConnectionFactory http) {
-				return http.getHttpConfiguration();
+				configuration = http.getHttpConfiguration();
+			}
+			else if (factory instanceof AbstractHTTP2ServerConnectionFactory http2) {
+				configuration = http2.getHttpConfiguration();
+			}
+			if (configuration != null && !containsSame(configurations, configuration)) {
+				configurations.add(configuration);
 			}
 		}
-		throw new IllegalStateException(tlsConnector + " has no HTTP connection factory (HTTP/1.1 or HTTP/2) whose "
-				+ "HttpConfiguration HTTP/3 could share: add one");
+		if (configurations.isEmpty()) {
+			throw new IllegalStateException(tlsConnector + " has no HTTP connection factory (HTTP/1.1 or HTTP/2) "
+					+ "whose HttpConfiguration HTTP/3 could share: add one");
+		}
+		return configurations;
+	}
+
+	private static boolean containsSame(List<HttpConfiguration> configurations, HttpConfiguration configuration) {
+		return configurations.stream().anyMatch((known) -> known == configuration);
 	}
 
 }

@@ -140,6 +140,33 @@ class Http3ConnectorTests {
 	}
 
 	@Test
+	void altSvcReachesHttp11AndHttp2WhenEachHasItsOwnConfiguration() throws Exception {
+		int udpPort = freeUdpPort();
+		Server server = new Server(new QueuedThreadPool());
+		HttpConfiguration http11Configuration = new HttpConfiguration();
+		http11Configuration.addCustomizer(new SecureRequestCustomizer());
+		HttpConfiguration http2Configuration = new HttpConfiguration(http11Configuration);
+		HttpConnectionFactory http11 = new HttpConnectionFactory(http11Configuration);
+		HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(http2Configuration);
+		ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
+		alpn.setDefaultProtocol(http11.getProtocol());
+		SslConnectionFactory tls = new SslConnectionFactory(certificate.newServerSslContextFactory(),
+				alpn.getProtocol());
+		ServerConnector connector = new ServerConnector(server, 1, 1, tls, alpn, http2, http11);
+		connector.setHost("127.0.0.1");
+		server.addConnector(connector);
+		server.setHandler(new ProtocolHandler());
+		this.servers.add(server);
+		Http3Connectors.install(server, Http3Settings.builder().port(udpPort).build());
+		server.start();
+		String expected = "h3=\":" + udpPort + "\"; ma=86400";
+		assertThat(send(h11, uri(connector.getLocalPort()), HttpVersion.HTTP_1_1).getHeaders()
+			.getValuesList(HttpHeader.ALT_SVC)).containsExactly(expected);
+		assertThat(send(h2, uri(connector.getLocalPort()), HttpVersion.HTTP_2).getHeaders()
+			.getValuesList(HttpHeader.ALT_SVC)).containsExactly(expected);
+	}
+
+	@Test
 	void http3ResponseDoesNotAdvertiseHttp3() throws Exception {
 		ContentResponse response = send(h3, uri(tlsPort(shared)), HttpVersion.HTTP_3);
 		assertThat(response.getHeaders().contains(HttpHeader.ALT_SVC)).isFalse();
