@@ -57,6 +57,10 @@ public final class DevelopmentCertificate {
 		Objects.requireNonNull(keyStore, "keyStore");
 		Objects.requireNonNull(password, "password");
 		Objects.requireNonNull(subject, "subject");
+		if (password.length() < 6) {
+			throw new IllegalArgumentException("password: " + password.length()
+					+ " characters (expected: at least 6, as keytool requires)");
+		}
 		if (validityDays <= 0) {
 			throw new IllegalArgumentException("validityDays: " + validityDays + " (expected: > 0)");
 		}
