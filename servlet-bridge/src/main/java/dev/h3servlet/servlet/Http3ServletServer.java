@@ -21,7 +21,6 @@ import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -187,7 +186,7 @@ public final class Http3ServletServer {
 			Server server = new Server(threadPool);
 			HttpConfiguration httpConfiguration = new HttpConfiguration();
 			httpConfiguration.setSecureScheme("https");
-			httpConfiguration.addCustomizer(new SecureRequestCustomizer());
+			httpConfiguration.addCustomizer(new Http3SecureRequestCustomizer());
 			this.httpConfigurationCustomizer.accept(httpConfiguration);
 			HttpConnectionFactory http11 = new HttpConnectionFactory(httpConfiguration);
 			HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(httpConfiguration);

@@ -1,16 +1,27 @@
 package dev.h3servlet.servlet;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.h3servlet.servlet.testing.Http3ServerExtension;
 import dev.h3servlet.connector.testing.JettyClients;
+import dev.h3servlet.servlet.testing.Http3ServerExtension;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http3.api.Session;
+import org.eclipse.jetty.http3.api.Stream;
+import org.eclipse.jetty.http3.frames.HeadersFrame;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.Promise;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What an unchanged servlet sees of the request, over each protocol.
+ * What an unchanged servlet sees of the request, over each protocol, and where HTTP/3 is advertised.
  */
 class ProtocolTests {
 
@@ -31,16 +42,20 @@ class ProtocolTests {
 
 	static HttpClient h2;
 
+	static HttpClient h11;
+
 	@BeforeAll
 	static void startClients() throws Exception {
 		h3 = JettyClients.http3();
 		h2 = JettyClients.http2();
+		h11 = JettyClients.http11();
 	}
 
 	@AfterAll
 	static void stopClients() throws Exception {
 		h3.stop();
 		h2.stop();
+		h11.stop();
 	}
 
 	@Test
@@ -53,8 +68,55 @@ class ProtocolTests {
 		assertThat(response.getContentAsString()).contains("protocol=HTTP/3.0")
 			.contains("secure=true")
 			.contains("scheme=https")
+			.contains("serverName=127.0.0.1")
 			.contains("serverPort=" + server.tlsPort())
 			.contains("remoteAddr=127.0.0.1");
+	}
+
+	@Test
+	void servletSeesTheQuicPeerAsRemoteAddressAndPort() throws Exception {
+		try (RawHttp3Client raw = RawHttp3Client.start()) {
+			Session.Client session = raw.connect(server.http3Port(), new Session.Client.Listener() {
+			});
+			InetSocketAddress local = (InetSocketAddress) session.getLocalSocketAddress();
+			MetaData.Request request = new MetaData.Request("GET", HttpURI.from(server.uri("/info/x")),
+					HttpVersion.HTTP_3, HttpFields.EMPTY);
+			CompletableFuture<MetaData.Response> head = new CompletableFuture<>();
+			CompletableFuture<String> body = new CompletableFuture<>();
+			session.newRequest(new HeadersFrame(request, true), new Stream.Client.Listener() {
+
+				private final StringBuilder content = new StringBuilder();
+
+				@Override
+				public void onResponse(Stream.Client stream, HeadersFrame frame) {
+					head.complete((MetaData.Response) frame.getMetaData());
+					stream.demand();
+				}
+
+				@Override
+				public void onDataAvailable(Stream.Client stream) {
+					Content.Chunk chunk = stream.read();
+					if (chunk == null) {
+						stream.demand();
+						return;
+					}
+					this.content.append(StandardCharsets.UTF_8.decode(chunk.getByteBuffer()));
+					chunk.release();
+					if (chunk.isLast()) {
+						body.complete(this.content.toString());
+					}
+					else {
+						stream.demand();
+					}
+				}
+
+			}, Promise.Invocable.noop());
+			assertThat(head.get(30, TimeUnit.SECONDS).getHttpVersion()).isEqualTo(HttpVersion.HTTP_3);
+			assertThat(body.get(30, TimeUnit.SECONDS)).contains("protocol=HTTP/3.0")
+				// The client's UDP socket is bound to the wildcard address: the server sees loopback.
+				.contains("remoteAddr=127.0.0.1")
+				.contains("remotePort=" + local.getPort());
+		}
 	}
 
 	@Test
@@ -71,15 +133,33 @@ class ProtocolTests {
 			.containsExactly("h3=\":" + server.http3Port() + "\"; ma=86400");
 	}
 
+	@Test
+	void http11ResponseAdvertisesHttp3() throws Exception {
+		ContentResponse response = h11.newRequest(server.uri("/info/x")).timeout(30, TimeUnit.SECONDS).send();
+		assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_1_1);
+		assertThat(response.getContentAsString()).contains("protocol=HTTP/1.1");
+		assertThat(response.getHeaders().getValuesList("Alt-Svc"))
+			.containsExactly("h3=\":" + server.http3Port() + "\"; ma=86400");
+	}
+
+	@Test
+	void http3ResponseDoesNotAdvertiseHttp3() throws Exception {
+		ContentResponse response = h3.newRequest(server.uri("/info/x")).timeout(30, TimeUnit.SECONDS).send();
+		assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_3);
+		assertThat(response.getContentAsString()).contains("protocol=HTTP/3.0");
+		assertThat(response.getHeaders().contains("Alt-Svc")).isFalse();
+	}
+
 	static class InfoServlet extends HttpServlet {
 
 		@Override
 		protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
 			response.setContentType("text/plain");
 			response.getWriter()
-				.printf("protocol=%s%nsecure=%s%nscheme=%s%nserverName=%s%nserverPort=%d%nremoteAddr=%s%n",
-						request.getProtocol(), request.isSecure(), request.getScheme(), request.getServerName(),
-						request.getServerPort(), request.getRemoteAddr());
+				.printf("protocol=%s%nsecure=%s%nscheme=%s%nserverName=%s%nserverPort=%d%nremoteAddr=%s%n"
+						+ "remotePort=%d%n", request.getProtocol(), request.isSecure(), request.getScheme(),
+						request.getServerName(), request.getServerPort(), request.getRemoteAddr(),
+						request.getRemotePort());
 		}
 
 	}
