@@ -2,6 +2,7 @@ package dev.h3servlet.it;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -171,7 +172,7 @@ class NettyHttp3Tests {
 			MessageDigest digest = DeterministicBytes.sha256();
 			long length;
 			try (InputStream body = new DigestInputStream(request.getInputStream(), digest)) {
-				length = body.transferTo(java.io.OutputStream.nullOutputStream());
+				length = body.transferTo(OutputStream.nullOutputStream());
 			}
 			String sha256 = HexFormat.of().formatHex(digest.digest());
 			response.setHeader("x-protocol", request.getProtocol());

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -39,9 +40,12 @@ import io.netty.handler.codec.http3.Http3Headers;
 import io.netty.handler.codec.http3.Http3HeadersFrame;
 import io.netty.handler.codec.http3.Http3RequestStreamInboundHandler;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicConnectionPathStats;
+import io.netty.handler.codec.quic.QuicConnectionStats;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicTransportParameters;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
@@ -157,6 +161,39 @@ public final class NettyHttp3Client implements AutoCloseable {
 		return this.quicChannel;
 	}
 
+	/**
+	 * What QUIC says about this connection, for failure messages: the server's transport parameters (its flow-control
+	 * windows), packet and loss counts, and the path's round-trip time and congestion window.
+	 */
+	public String diagnostics() {
+		StringBuilder text = new StringBuilder();
+		QuicTransportParameters peer = this.quicChannel.peerTransportParameters();
+		if (peer != null) {
+			text.append("server transport parameters: initial_max_data=").append(peer.initialMaxData())
+				.append(", initial_max_stream_data_bidi_remote=").append(peer.initialMaxStreamDataBidiRemote())
+				.append(", initial_max_streams_bidi=").append(peer.initialMaxStreamsBidi())
+				.append(", max_idle_timeout=").append(peer.maxIdleTimeout()).append("; ");
+		}
+		try {
+			QuicConnectionStats stats = this.quicChannel.collectStats().get(5, TimeUnit.SECONDS);
+			text.append("packets sent=").append(stats.sent()).append(" received=").append(stats.recv())
+				.append(" lost=").append(stats.lost()).append(" retransmitted=").append(stats.retrans())
+				.append(", bytes sent=").append(stats.sentBytes()).append(" received=").append(stats.recvBytes())
+				.append(" lost=").append(stats.lostBytes()).append("; ");
+			QuicConnectionPathStats path = this.quicChannel.collectPathStats(0).get(5, TimeUnit.SECONDS);
+			text.append("path rtt=").append(TimeUnit.NANOSECONDS.toMicros(path.rtt())).append(" us cwnd=")
+				.append(path.cwnd()).append(" delivery rate=").append(path.deliveryRate()).append(" B/s");
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			text.append("no statistics (").append(ex).append(")");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			text.append("no statistics (interrupted)");
+		}
+		return text.toString();
+	}
+
 	/** Sends a request and waits, at most the client's timeout, for the whole response. */
 	public Response send(Request request) throws IOException {
 		Exchange exchange = new Exchange(request, this.authority);
@@ -167,7 +204,8 @@ public final class NettyHttp3Client implements AutoCloseable {
 		catch (TimeoutException ex) {
 			String progress = exchange.describe();
 			exchange.cancel();
-			throw new IOException("No complete response in " + this.timeout + ": " + progress, ex);
+			throw new IOException("No complete response in " + this.timeout + ": " + progress + "; " + diagnostics(),
+					ex);
 		}
 		catch (ExecutionException ex) {
 			throw new IOException(request + " failed: " + exchange.describe(), ex.getCause());
@@ -263,6 +301,8 @@ public final class NettyHttp3Client implements AutoCloseable {
 
 		private long contentLength = -1;
 
+		private boolean finAfterHeaders;
+
 		private Request(String method, String path) {
 			this.method = Objects.requireNonNull(method, "method");
 			this.path = Objects.requireNonNull(path, "path");
@@ -283,11 +323,24 @@ public final class NettyHttp3Client implements AutoCloseable {
 			return request;
 		}
 
+		/**
+		 * For a request without a body: send the end of the stream (FIN) in a STREAM frame of its own, after the field
+		 * section has been flushed, instead of in the same frame. Both are valid QUIC; the separate FIN is what a
+		 * client that decides late that no body follows sends.
+		 */
+		public Request finAfterHeaders() {
+			if (this.body != null) {
+				throw new IllegalStateException("A request with a body ends its stream after the body");
+			}
+			this.finAfterHeaders = true;
+			return this;
+		}
+
 		/** Adds a header field; HTTP/3 field names are lower case. */
 		public Request header(String name, String value) {
 			Objects.requireNonNull(name, "name");
 			Objects.requireNonNull(value, "value");
-			this.headers.put(name.toLowerCase(java.util.Locale.ROOT), value);
+			this.headers.put(name.toLowerCase(Locale.ROOT), value);
 			return this;
 		}
 
@@ -323,7 +376,7 @@ public final class NettyHttp3Client implements AutoCloseable {
 
 		/** The first value of a header field, or {@code null}. */
 		public String header(String name) {
-			List<String> values = this.headers.get(name.toLowerCase(java.util.Locale.ROOT));
+			List<String> values = this.headers.get(name.toLowerCase(Locale.ROOT));
 			return (values != null && !values.isEmpty()) ? values.get(0) : null;
 		}
 
@@ -377,10 +430,16 @@ public final class NettyHttp3Client implements AutoCloseable {
 				.path(this.request.path);
 			this.request.headers.forEach(headers::add);
 			if (this.request.body == null) {
-				stream.writeAndFlush(new DefaultHttp3HeadersFrame(headers))
-					.addListener(this::failOnError)
-					.addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
 				this.requestComplete = true;
+				if (this.request.finAfterHeaders) {
+					stream.writeAndFlush(new DefaultHttp3HeadersFrame(headers))
+						.addListener(this::failOnError)
+						.addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+					return;
+				}
+				// No flush in between: the field section and the FIN leave in one STREAM frame, as browsers send a GET.
+				stream.write(new DefaultHttp3HeadersFrame(headers)).addListener(this::failOnError);
+				stream.shutdownOutput().addListener(this::failOnError);
 				return;
 			}
 			headers.setLong("content-length", this.request.contentLength);
@@ -423,7 +482,7 @@ public final class NettyHttp3Client implements AutoCloseable {
 			}
 		}
 
-		private void failOnError(io.netty.util.concurrent.Future<?> future) {
+		private void failOnError(Future<?> future) {
 			if (!future.isSuccess() && this.result.completeExceptionally(future.cause())) {
 				this.stream.close();
 			}
