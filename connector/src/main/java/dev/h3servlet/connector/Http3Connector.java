@@ -2,6 +2,8 @@ package dev.h3servlet.connector;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.DatagramChannel;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
@@ -123,6 +125,39 @@ public final class Http3Connector extends QuicheServerConnector {
 						+ "port to another number (0 for any free port)", ex);
 			}
 			throw ex;
+		}
+	}
+
+	/** Jetty's channel, with the socket buffers QUIC needs; warns when the OS grants less than asked. */
+	@Override
+	protected DatagramChannel openDatagramChannel() throws IOException {
+		DatagramChannel channel = super.openDatagramChannel();
+		try {
+			channel.setOption(StandardSocketOptions.SO_RCVBUF, this.settings.udpReceiveBufferSize());
+			channel.setOption(StandardSocketOptions.SO_SNDBUF, this.settings.udpSendBufferSize());
+			warnIfSmaller("receive", channel.getOption(StandardSocketOptions.SO_RCVBUF),
+					this.settings.udpReceiveBufferSize(), "net.core.rmem_max");
+			warnIfSmaller("send", channel.getOption(StandardSocketOptions.SO_SNDBUF),
+					this.settings.udpSendBufferSize(), "net.core.wmem_max");
+		}
+		catch (IOException | RuntimeException ex) {
+			try {
+				channel.close();
+			}
+			catch (IOException closeFailure) {
+				ex.addSuppressed(closeFailure);
+			}
+			throw ex;
+		}
+		return channel;
+	}
+
+	private static void warnIfSmaller(String which, int granted, int requested, String sysctl) {
+		// Linux reports twice what it grants for bookkeeping; half of the request is a clear shortfall.
+		if (granted < requested / 2) {
+			logger.warn("HTTP/3 UDP {} buffer is {} bytes, {} were asked for: QUIC will drop packets under load. "
+					+ "Raise the OS limit (Linux: sysctl -w {}={}) or lower the setting", which, granted, requested,
+					sysctl, requested);
 		}
 	}
 

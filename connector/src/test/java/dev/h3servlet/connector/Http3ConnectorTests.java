@@ -5,7 +5,9 @@ import java.net.BindException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.net.URI;
+import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -207,8 +209,13 @@ class Http3ConnectorTests {
 			.streamReceiveWindow(512L * 1024)
 			.streamIdleTimeout(Duration.ofSeconds(15))
 			.maxRequestHeaderSize(2048)
+			.udpReceiveBufferSize(1024 * 1024)
+			.udpSendBufferSize(768 * 1024)
 			.build());
 		Http3Connector connector = http3(server);
+		DatagramChannel channel = (DatagramChannel) connector.getTransport();
+		assertThat(channel.getOption(StandardSocketOptions.SO_RCVBUF)).isGreaterThanOrEqualTo(1024 * 1024);
+		assertThat(channel.getOption(StandardSocketOptions.SO_SNDBUF)).isGreaterThanOrEqualTo(768 * 1024);
 		assertThat(connector.getIdleTimeout()).isEqualTo(40_000);
 		QuicheServerQuicConfiguration quic = connector.getServerQuicConfiguration();
 		assertThat(quic.getBidirectionalMaxStreams()).isEqualTo(50);

@@ -25,6 +25,9 @@ class Http3SettingsTests {
 		assertThat(settings.streamReceiveWindow()).isNull();
 		assertThat(settings.maxRequestHeaderSize()).isNull();
 		assertThat(settings.streamIdleTimeout()).isNull();
+		assertThat(settings.udpReceiveBufferSize()).isEqualTo(4 * 1024 * 1024)
+			.isEqualTo(Http3Settings.DEFAULT_UDP_BUFFER_SIZE);
+		assertThat(settings.udpSendBufferSize()).isEqualTo(Http3Settings.DEFAULT_UDP_BUFFER_SIZE);
 		assertThat(settings.pemWorkDir()).isNull();
 		assertThat(settings.altSvcEnabled()).isTrue();
 		assertThat(settings.altSvcMaxAge()).isEqualTo(Duration.ofHours(24))
@@ -47,6 +50,8 @@ class Http3SettingsTests {
 		assertThat(settings.streamReceiveWindow()).isEqualTo(1024L * 1024);
 		assertThat(settings.maxRequestHeaderSize()).isEqualTo(16 * 1024);
 		assertThat(settings.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(20));
+		assertThat(settings.udpReceiveBufferSize()).isEqualTo(2 * 1024 * 1024);
+		assertThat(settings.udpSendBufferSize()).isEqualTo(1024 * 1024);
 		assertThat(settings.pemWorkDir()).isEqualTo(Path.of("/var/lib/h3servlet/pem"));
 		assertThat(settings.altSvcEnabled()).isFalse();
 		assertThat(settings.altSvcMaxAge()).isEqualTo(Duration.ofMinutes(5));
@@ -91,6 +96,8 @@ class Http3SettingsTests {
 		assertInvalid((builder) -> builder.streamReceiveWindow(-1L), "streamReceiveWindow");
 		assertInvalid((builder) -> builder.maxRequestHeaderSize(0), "maxRequestHeaderSize");
 		assertInvalid((builder) -> builder.maxRequestHeaderSize(-1024), "maxRequestHeaderSize");
+		assertInvalid((builder) -> builder.udpReceiveBufferSize(0), "udpReceiveBufferSize");
+		assertInvalid((builder) -> builder.udpSendBufferSize(-1), "udpSendBufferSize");
 	}
 
 	@Test
@@ -117,6 +124,8 @@ class Http3SettingsTests {
 			.streamReceiveWindow(null)
 			.maxRequestHeaderSize(null)
 			.streamIdleTimeout(null)
+			.udpReceiveBufferSize(Http3Settings.DEFAULT_UDP_BUFFER_SIZE)
+			.udpSendBufferSize(Http3Settings.DEFAULT_UDP_BUFFER_SIZE)
 			.pemWorkDir(null)
 			.altSvcEnabled(true)
 			.altSvcMaxAge(null)
@@ -147,7 +156,8 @@ class Http3SettingsTests {
 	void toStringNamesEverySetting() {
 		assertThat(everythingSet().toString()).contains("port=8444", "host=127.0.0.1", "idleTimeout=PT45S",
 				"maxConcurrentStreams=64", "sessionReceiveWindow=8388608", "streamReceiveWindow=1048576",
-				"maxRequestHeaderSize=16384", "streamIdleTimeout=PT20S", "pemWorkDir=/var/lib/h3servlet/pem",
+				"maxRequestHeaderSize=16384", "streamIdleTimeout=PT20S", "udpReceiveBufferSize=2097152",
+				"udpSendBufferSize=1048576", "pemWorkDir=/var/lib/h3servlet/pem",
 				"altSvcEnabled=false", "altSvcMaxAge=PT5M");
 	}
 
@@ -161,6 +171,8 @@ class Http3SettingsTests {
 			.streamReceiveWindow(1024L * 1024)
 			.maxRequestHeaderSize(16 * 1024)
 			.streamIdleTimeout(Duration.ofSeconds(20))
+			.udpReceiveBufferSize(2 * 1024 * 1024)
+			.udpSendBufferSize(1024 * 1024)
 			.pemWorkDir(Path.of("/var/lib/h3servlet/pem"))
 			.altSvcEnabled(false)
 			.altSvcMaxAge(Duration.ofMinutes(5))

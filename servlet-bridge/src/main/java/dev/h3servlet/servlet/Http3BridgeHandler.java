@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * certificates: at start, the {@link Http3SecureRequestCustomizer} replaces Jetty's in the configuration of the
  * server's {@link Http3Connector}s;</li>
  * <li>a response with {@code Connection: close} closes its HTTP/3 connection gracefully (GOAWAY) once complete,
- * instead of the header being dropped without effect.</li>
+ * instead of the header being dropped without effect;</li>
+ * <li>the end of a bodiless request that the client sent late is read before the response's last frame, which
+ * keeps quiche and Jetty out of a busy loop that freezes the connection (see {@link RequestEndBeforeResponseEnd}).</li>
  * </ul>
  * Jetty 12.1.5 already does the rest, and the tests hold it to it: connection-specific response fields are left off
  * the wire by its QPACK encoder, trailers work both ways, and a stream reset mid-upload fails the servlet's read with
@@ -56,7 +58,8 @@ public class Http3BridgeHandler extends Handler.Wrapper {
 		if (request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_3) {
 			return super.handle(request, response, callback);
 		}
-		return super.handle(request, response, new ConnectionCloseCallback(request, response, callback));
+		Response bridged = RequestEndBeforeResponseEnd.wrap(request, response);
+		return super.handle(request, bridged, new ConnectionCloseCallback(request, bridged, callback));
 	}
 
 }

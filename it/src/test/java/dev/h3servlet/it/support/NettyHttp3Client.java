@@ -301,8 +301,6 @@ public final class NettyHttp3Client implements AutoCloseable {
 
 		private long contentLength = -1;
 
-		private boolean finAfterHeaders;
-
 		private Request(String method, String path) {
 			this.method = Objects.requireNonNull(method, "method");
 			this.path = Objects.requireNonNull(path, "path");
@@ -321,19 +319,6 @@ public final class NettyHttp3Client implements AutoCloseable {
 			}
 			request.contentLength = contentLength;
 			return request;
-		}
-
-		/**
-		 * For a request without a body: send the end of the stream (FIN) in a STREAM frame of its own, after the field
-		 * section has been flushed, instead of in the same frame. Both are valid QUIC; the separate FIN is what a
-		 * client that decides late that no body follows sends.
-		 */
-		public Request finAfterHeaders() {
-			if (this.body != null) {
-				throw new IllegalStateException("A request with a body ends its stream after the body");
-			}
-			this.finAfterHeaders = true;
-			return this;
 		}
 
 		/** Adds a header field; HTTP/3 field names are lower case. */
@@ -431,12 +416,6 @@ public final class NettyHttp3Client implements AutoCloseable {
 			this.request.headers.forEach(headers::add);
 			if (this.request.body == null) {
 				this.requestComplete = true;
-				if (this.request.finAfterHeaders) {
-					stream.writeAndFlush(new DefaultHttp3HeadersFrame(headers))
-						.addListener(this::failOnError)
-						.addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
-					return;
-				}
 				// No flush in between: the field section and the FIN leave in one STREAM frame, as browsers send a GET.
 				stream.write(new DefaultHttp3HeadersFrame(headers)).addListener(this::failOnError);
 				stream.shutdownOutput().addListener(this::failOnError);
