@@ -1,7 +1,6 @@
 package dev.h3servlet.servlet;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,17 +16,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http3.HTTP3ErrorCode;
 import org.eclipse.jetty.http3.api.Session;
-import org.eclipse.jetty.http3.api.Stream;
 import org.eclipse.jetty.http3.frames.GoAwayFrame;
-import org.eclipse.jetty.http3.frames.HeadersFrame;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.util.Promise;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,53 +71,16 @@ class ConnectionCloseTests {
 			}
 
 		});
-		MetaData.Request request = new MetaData.Request("GET", HttpURI.from(server.uri("/conn/close")),
-				HttpVersion.HTTP_3, HttpFields.EMPTY);
-		CompletableFuture<MetaData.Response> head = new CompletableFuture<>();
-		CompletableFuture<String> body = new CompletableFuture<>();
-		CompletableFuture<Long> streamFailure = new CompletableFuture<>();
-		session.newRequest(new HeadersFrame(request, true), new Stream.Client.Listener() {
-
-			private final StringBuilder content = new StringBuilder();
-
-			@Override
-			public void onResponse(Stream.Client stream, HeadersFrame frame) {
-				head.complete((MetaData.Response) frame.getMetaData());
-				stream.demand();
-			}
-
-			@Override
-			public void onDataAvailable(Stream.Client stream) {
-				Content.Chunk chunk = stream.read();
-				if (chunk == null) {
-					stream.demand();
-					return;
-				}
-				this.content.append(StandardCharsets.UTF_8.decode(chunk.getByteBuffer()));
-				chunk.release();
-				if (chunk.isLast()) {
-					body.complete(this.content.toString());
-				}
-				else {
-					stream.demand();
-				}
-			}
-
-			@Override
-			public void onFailure(Stream.Client stream, long error, Throwable failure) {
-				streamFailure.complete(error);
-			}
-
-		}, Promise.Invocable.noop());
-		MetaData.Response response = head.get(30, TimeUnit.SECONDS);
+		RawHttp3Client.Exchange exchange = RawHttp3Client.request(session, "GET", server.uri("/conn/close"), true);
+		MetaData.Response response = exchange.head.get(30, TimeUnit.SECONDS);
 		assertThat(response.getHttpVersion()).isEqualTo(HttpVersion.HTTP_3);
 		assertThat(response.getStatus()).isEqualTo(200);
 		assertThat(response.getHttpFields().contains("Connection")).isFalse();
-		assertThat(body.get(30, TimeUnit.SECONDS)).isEqualTo("protocol=HTTP/3.0 closing");
+		assertThat(exchange.body.get(30, TimeUnit.SECONDS)).isEqualTo("protocol=HTTP/3.0 closing");
 		assertThat(disconnected.get(30, TimeUnit.SECONDS)).isEqualTo(HTTP3ErrorCode.NO_ERROR.code());
 		assertThat(goAways).isNotEmpty();
 		assertThat(goAways.get(0).isGraceful()).isTrue();
-		assertThat(streamFailure).isNotDone();
+		assertThat(exchange.failure).isNotDone();
 	}
 
 	@Test

@@ -2,8 +2,6 @@ package dev.h3servlet.servlet;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.h3servlet.connector.testing.JettyClients;
@@ -13,15 +11,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http3.api.Session;
-import org.eclipse.jetty.http3.api.Stream;
-import org.eclipse.jetty.http3.frames.HeadersFrame;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.util.Promise;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,40 +70,9 @@ class ProtocolTests {
 			Session.Client session = raw.connect(server.http3Port(), new Session.Client.Listener() {
 			});
 			InetSocketAddress local = (InetSocketAddress) session.getLocalSocketAddress();
-			MetaData.Request request = new MetaData.Request("GET", HttpURI.from(server.uri("/info/x")),
-					HttpVersion.HTTP_3, HttpFields.EMPTY);
-			CompletableFuture<MetaData.Response> head = new CompletableFuture<>();
-			CompletableFuture<String> body = new CompletableFuture<>();
-			session.newRequest(new HeadersFrame(request, true), new Stream.Client.Listener() {
-
-				private final StringBuilder content = new StringBuilder();
-
-				@Override
-				public void onResponse(Stream.Client stream, HeadersFrame frame) {
-					head.complete((MetaData.Response) frame.getMetaData());
-					stream.demand();
-				}
-
-				@Override
-				public void onDataAvailable(Stream.Client stream) {
-					Content.Chunk chunk = stream.read();
-					if (chunk == null) {
-						stream.demand();
-						return;
-					}
-					this.content.append(StandardCharsets.UTF_8.decode(chunk.getByteBuffer()));
-					chunk.release();
-					if (chunk.isLast()) {
-						body.complete(this.content.toString());
-					}
-					else {
-						stream.demand();
-					}
-				}
-
-			}, Promise.Invocable.noop());
-			assertThat(head.get(30, TimeUnit.SECONDS).getHttpVersion()).isEqualTo(HttpVersion.HTTP_3);
-			assertThat(body.get(30, TimeUnit.SECONDS)).contains("protocol=HTTP/3.0")
+			RawHttp3Client.Exchange exchange = RawHttp3Client.request(session, "GET", server.uri("/info/x"), true);
+			assertThat(exchange.head.get(30, TimeUnit.SECONDS).getHttpVersion()).isEqualTo(HttpVersion.HTTP_3);
+			assertThat(exchange.body.get(30, TimeUnit.SECONDS)).contains("protocol=HTTP/3.0")
 				// The client's UDP socket is bound to the wildcard address: the server sees loopback.
 				.contains("remoteAddr=127.0.0.1")
 				.contains("remotePort=" + local.getPort());
