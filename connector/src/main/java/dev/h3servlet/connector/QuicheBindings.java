@@ -22,10 +22,17 @@ final class QuicheBindings {
 	 * @throws IllegalStateException when no binding is usable on this JVM
 	 */
 	static String requireUsable() {
+		return requireUsable(
+				ServiceLoader.load(QuicheBinding.class, QuicheBinding.class.getClassLoader()).iterator());
+	}
+
+	/**
+	 * Returns a short name of the usable binding of highest preference among the given ones.
+	 * @throws IllegalStateException when none is usable
+	 */
+	static String requireUsable(Iterator<QuicheBinding> bindings) {
 		List<String> failures = new ArrayList<>();
 		QuicheBinding best = null;
-		Iterator<QuicheBinding> bindings = ServiceLoader.load(QuicheBinding.class, QuicheBinding.class.getClassLoader())
-			.iterator();
 		while (hasNext(bindings, failures)) {
 			QuicheBinding binding;
 			try {
