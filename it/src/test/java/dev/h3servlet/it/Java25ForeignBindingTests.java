@@ -2,25 +2,19 @@ package dev.h3servlet.it;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.connector.testing.TestCertificate;
-import dev.h3servlet.it.support.SampleServerMain;
+import dev.h3servlet.it.support.SampleServerProcess;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
@@ -29,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -48,20 +41,10 @@ class Java25ForeignBindingTests {
 
 	static final String DEFAULT_JAVA_HOME = "/usr/lib/jvm/temurin-25-jdk-amd64";
 
-	private static final long READY_TIMEOUT_SECONDS = 60;
-
-	private static final long STOP_TIMEOUT_SECONDS = 15;
-
-	private static final Pattern READY = Pattern.compile("READY port=(\\d+)");
-
 	@TempDir
 	Path directory;
 
-	private Process child;
-
-	private final List<String> childOutput = new CopyOnWriteArrayList<>();
-
-	private final CompletableFuture<Integer> ready = new CompletableFuture<>();
+	private SampleServerProcess child;
 
 	private HttpClient h3;
 
@@ -73,7 +56,9 @@ class Java25ForeignBindingTests {
 			}
 		}
 		finally {
-			stopChild();
+			if (this.child != null) {
+				this.child.close();
+			}
 		}
 	}
 
@@ -84,7 +69,8 @@ class Java25ForeignBindingTests {
 		assumeTrue(feature >= 22, () -> "install a JDK 22+ (e.g. Temurin 25) at " + javaHome + " (or point "
 				+ JAVA_HOME_PROPERTY + " / " + JAVA_HOME_ENVIRONMENT + " at one) to test the foreign quiche binding");
 		TestCertificate certificate = TestCertificate.create(this.directory);
-		int port = startChild(javaHome, certificate);
+		this.child = SampleServerProcess.start(javaHome, List.of("--enable-native-access=ALL-UNNAMED"), certificate);
+		int port = this.child.port();
 
 		this.h3 = JettyClients.http3();
 		ContentResponse response = this.h3.newRequest(URI.create("https://127.0.0.1:" + port + "/protocol"))
@@ -94,75 +80,10 @@ class Java25ForeignBindingTests {
 		assertThat(response.getStatus()).isEqualTo(200);
 		assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_3);
 		assertThat(response.getContentAsString()).isEqualTo("HTTP/3.0");
-		assertThat(this.childOutput).as("child JVM output").anyMatch((line) -> line.contains("jvm " + feature))
+		assertThat(this.child.output()).as("child JVM output").anyMatch((line) -> line.contains("jvm " + feature))
 			.anyMatch((line) -> line.contains("HTTP/3 (QUIC, quiche foreign binding) listening on udp://127.0.0.1:"
 					+ port))
 			.noneMatch((line) -> line.contains("WARNING: A restricted method"));
-	}
-
-	private int startChild(Path javaHome, TestCertificate certificate) throws Exception {
-		List<String> command = new ArrayList<>();
-		command.add(javaHome.resolve("bin").resolve("java").toString());
-		command.add("--enable-native-access=ALL-UNNAMED");
-		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
-		command.add(SampleServerMain.class.getName());
-		command.add(certificate.keyStore().toString());
-		command.add(certificate.password());
-		this.child = new ProcessBuilder(command).redirectErrorStream(true).start();
-		Thread reader = new Thread(this::readChildOutput, "java25-child-output");
-		reader.setDaemon(true);
-		reader.start();
-		try {
-			return this.ready.get(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-		}
-		catch (TimeoutException ex) {
-			return fail("The Java " + featureVersion(javaHome) + " child did not print READY in "
-					+ READY_TIMEOUT_SECONDS + " s; its output:\n" + String.join("\n", this.childOutput), ex);
-		}
-		catch (ExecutionException ex) {
-			return fail("The Java " + featureVersion(javaHome) + " child ended before it was ready; its output:\n"
-					+ String.join("\n", this.childOutput), ex.getCause());
-		}
-	}
-
-	private void readChildOutput() {
-		try (BufferedReader lines = new BufferedReader(
-				new InputStreamReader(this.child.getInputStream(), StandardCharsets.UTF_8))) {
-			for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-				this.childOutput.add(line);
-				Matcher matcher = READY.matcher(line);
-				if (matcher.find()) {
-					this.ready.complete(Integer.parseInt(matcher.group(1)));
-				}
-			}
-			this.ready.completeExceptionally(new IllegalStateException("child output ended"));
-		}
-		catch (IOException ex) {
-			this.ready.completeExceptionally(ex);
-		}
-	}
-
-	/**
-	 * Asks the child to stop by closing its stdin; destroys it if it does not stop in time. Its output goes to this
-	 * test's output.
-	 */
-	private void stopChild() throws Exception {
-		if (this.child == null) {
-			return;
-		}
-		this.child.getOutputStream().close();
-		boolean stopped = this.child.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-		this.childOutput.forEach((line) -> System.out.println("[child] " + line));
-		if (stopped) {
-			return;
-		}
-		this.child.destroy();
-		if (!this.child.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-			this.child.destroyForcibly().waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-		}
-		fail("The child did not stop within " + STOP_TIMEOUT_SECONDS + " s of its stdin closing; its output:\n"
-				+ String.join("\n", this.childOutput));
 	}
 
 	private static Path javaHome() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 
+import dev.h3servlet.connector.Http3Connector;
 import dev.h3servlet.servlet.Http3ServletServer;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,7 +15,7 @@ import org.eclipse.jetty.server.Server;
  * A sample app run as its own process by end-to-end tests: {@link Http3ServletServer} on 127.0.0.1, a free port
  * (the same number over TCP and UDP), and a servlet that answers with {@code request.getProtocol()}.
  * <p>
- * Prints {@code READY port=<n>} to stdout once it serves, and stops when its stdin closes, so that it never outlives
+ * Prints {@code READY port=<n> pemWorkDir=<path>} to stdout once it serves, and stops when its stdin closes, so that it never outlives
  * the test that started it.
  * <pre>
  * java -cp ... dev.h3servlet.it.support.SampleServerMain &lt;key store&gt; &lt;password&gt;
@@ -37,7 +38,9 @@ public final class SampleServerMain {
 			.servlet("/*", new ProtocolServlet())
 			.start();
 		try {
-			System.out.println("READY port=" + Http3ServletServer.http3Connector(server).getLocalPort());
+			Http3Connector http3 = Http3ServletServer.http3Connector(server);
+			System.out.println("READY port=" + http3.getLocalPort() + " pemWorkDir="
+					+ http3.getServerQuicConfiguration().getPemWorkDirectory());
 			System.out.flush();
 			System.in.transferTo(OutputStream.nullOutputStream());
 		}
