@@ -44,7 +44,8 @@ final class PemWorkDirectory {
 		}
 		if (this.created == null) {
 			this.created = createPrivate();
-			this.shutdownHook = new Thread(() -> deleteQuietly(this.created), "h3servlet-pem-cleanup");
+			Path created = this.created;
+			this.shutdownHook = new Thread(() -> deleteAtShutdown(created), "h3servlet-pem-cleanup");
 			Runtime.getRuntime().addShutdownHook(this.shutdownHook);
 		}
 		return this.created;
@@ -118,12 +119,13 @@ final class PemWorkDirectory {
 		}
 	}
 
-	private static void deleteQuietly(Path dir) {
+	/** At JVM shutdown logging may be gone already: a failure goes to stderr, where it is still seen. */
+	private static void deleteAtShutdown(Path dir) {
 		try {
 			deleteRecursively(dir);
 		}
 		catch (UncheckedIOException ex) {
-			// JVM shutdown: nothing left to report to.
+			System.err.println(ex.getMessage() + ": " + ex.getCause());
 		}
 	}
 

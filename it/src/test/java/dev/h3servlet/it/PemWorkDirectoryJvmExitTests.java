@@ -31,8 +31,9 @@ class PemWorkDirectoryJvmExitTests {
 			try (Stream<Path> files = Files.list(pem)) {
 				assertThat(files.map((file) -> file.getFileName().toString())).anyMatch((name) -> name.endsWith(".key"));
 			}
-			server.terminate();
-			assertThat(pem).doesNotExist();
+			int exitCode = server.terminate();
+			assertThat(pem).as("after SIGTERM (exit code %d); the child's output:%n%s", exitCode,
+					String.join("\n", server.output())).doesNotExist();
 		}
 	}
 
