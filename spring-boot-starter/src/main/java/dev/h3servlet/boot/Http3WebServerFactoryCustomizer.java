@@ -10,6 +10,7 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 import org.springframework.boot.jetty.JettyServerCustomizer;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
@@ -49,8 +50,22 @@ public final class Http3WebServerFactoryCustomizer implements WebServerFactoryCu
 
 		@Override
 		public void customize(Server server) {
-			Http3Connectors.install(findTlsConnector(server), this.settings);
+			ServerConnector tlsConnector = findTlsConnector(server);
+			allowKeyExport(tlsConnector.getConnectionFactory(SslConnectionFactory.class).getSslContextFactory());
+			Http3Connectors.install(tlsConnector, this.settings);
 			server.setHandler(new Http3BridgeHandler(server.getHandler()));
+		}
+
+		/**
+		 * A PEM SSL bundle gives Jetty an in-memory key store whose private key has no password, and no key store
+		 * password. Jetty's export of the key for quiche then fails with a {@code NullPointerException} (it asks
+		 * for the key with the key manager or key store password); such a key store returns its key for an empty
+		 * password as for none, so give it that.
+		 */
+		private static void allowKeyExport(SslContextFactory.Server sslContextFactory) {
+			if (sslContextFactory.getKeyManagerPassword() == null && sslContextFactory.getKeyStorePassword() == null) {
+				sslContextFactory.setKeyManagerPassword("");
+			}
 		}
 
 		private static ServerConnector findTlsConnector(Server server) {
