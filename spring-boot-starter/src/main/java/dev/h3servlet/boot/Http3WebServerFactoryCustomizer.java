@@ -50,6 +50,7 @@ public final class Http3WebServerFactoryCustomizer implements WebServerFactoryCu
 
 		@Override
 		public void customize(Server server) {
+			JettyVersions.assertAligned(server.getClass().getClassLoader());
 			ServerConnector tlsConnector = findTlsConnector(server);
 			allowKeyExport(tlsConnector.getConnectionFactory(SslConnectionFactory.class).getSslContextFactory());
 			Http3Connectors.install(tlsConnector, this.settings);
