@@ -62,8 +62,9 @@ class JettyVersionsTests {
 		manifest.getMainAttributes().putValue("Bundle-SymbolicName", bundle);
 		manifest.getMainAttributes().putValue("Implementation-Version", version);
 		Path jar = this.jars.resolve(name);
-		try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
+		try (OutputStream out = Files.newOutputStream(jar)) {
 			// the manifest is the whole jar
+			new JarOutputStream(out, manifest).finish();
 		}
 		return jar;
 	}
