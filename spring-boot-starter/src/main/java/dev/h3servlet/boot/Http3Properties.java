@@ -1,0 +1,227 @@
+package dev.h3servlet.boot;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * HTTP/3 properties of the embedded Jetty server. An unset value ({@code null}) follows the TLS connector (port,
+ * host, request header size) or keeps Jetty's HTTP/3 default.
+ *
+ * @see Http3AutoConfiguration
+ */
+@ConfigurationProperties("server.http3")
+public class Http3Properties {
+
+	/**
+	 * Whether to serve HTTP/3 (QUIC over UDP) beside HTTP/1.1 and HTTP/2. Requires Jetty as the embedded server and
+	 * TLS ('server.ssl.*' or 'server.ssl.bundle').
+	 */
+	private boolean enabled;
+
+	/**
+	 * UDP port of the HTTP/3 listener. Defaults to the port the TLS connector is bound to ('server.port', also when
+	 * it is 0), so that HTTP/3 answers on the same port number as HTTP/1.1 and HTTP/2.
+	 */
+	private @Nullable Integer port;
+
+	/**
+	 * Network address to which the HTTP/3 listener binds. Defaults to 'server.address'.
+	 */
+	private @Nullable String host;
+
+	/**
+	 * Time that a QUIC connection can be idle before it is closed. Defaults to Jetty's.
+	 */
+	private @Nullable Duration idleTimeout;
+
+	/**
+	 * Maximum number of requests (bidirectional streams) a client may have open at once on one connection. Defaults
+	 * to Jetty's.
+	 */
+	private @Nullable Long maxConcurrentStreams;
+
+	/**
+	 * Amount of request data a client may send on one connection before the server grants more (QUIC flow control).
+	 * Defaults to Jetty's.
+	 */
+	private @Nullable DataSize sessionReceiveWindow;
+
+	/**
+	 * Amount of request data a client may send on one request stream before the server grants more (QUIC flow
+	 * control). Defaults to Jetty's.
+	 */
+	private @Nullable DataSize streamReceiveWindow;
+
+	/**
+	 * Maximum size of a request's header fields over HTTP/3. Defaults to
+	 * 'server.max-http-request-header-size'.
+	 */
+	private @Nullable DataSize maxHeaderSize;
+
+	/**
+	 * Time that a request stream can be idle before it is reset. Defaults to Jetty's.
+	 */
+	private @Nullable Duration streamIdleTimeout;
+
+	/**
+	 * Directory where the TLS private key and certificate chain are exported as PEM files for the QUIC library.
+	 * Defaults to a private temporary directory, created at start-up and deleted at shutdown.
+	 */
+	private @Nullable Path pemWorkDir;
+
+	/**
+	 * Size of the UDP socket's receive buffer to ask the operating system for. The operating system may grant less;
+	 * a warning at start-up says so.
+	 */
+	private DataSize udpReceiveBufferSize = DataSize.ofMegabytes(4);
+
+	/**
+	 * Size of the UDP socket's send buffer to ask the operating system for. The operating system may grant less; a
+	 * warning at start-up says so.
+	 */
+	private DataSize udpSendBufferSize = DataSize.ofMegabytes(4);
+
+	/**
+	 * Alt-Svc advertisement configuration.
+	 */
+	private final AltSvc altSvc = new AltSvc();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable Integer getPort() {
+		return this.port;
+	}
+
+	public void setPort(@Nullable Integer port) {
+		this.port = port;
+	}
+
+	public @Nullable String getHost() {
+		return this.host;
+	}
+
+	public void setHost(@Nullable String host) {
+		this.host = host;
+	}
+
+	public @Nullable Duration getIdleTimeout() {
+		return this.idleTimeout;
+	}
+
+	public void setIdleTimeout(@Nullable Duration idleTimeout) {
+		this.idleTimeout = idleTimeout;
+	}
+
+	public @Nullable Long getMaxConcurrentStreams() {
+		return this.maxConcurrentStreams;
+	}
+
+	public void setMaxConcurrentStreams(@Nullable Long maxConcurrentStreams) {
+		this.maxConcurrentStreams = maxConcurrentStreams;
+	}
+
+	public @Nullable DataSize getSessionReceiveWindow() {
+		return this.sessionReceiveWindow;
+	}
+
+	public void setSessionReceiveWindow(@Nullable DataSize sessionReceiveWindow) {
+		this.sessionReceiveWindow = sessionReceiveWindow;
+	}
+
+	public @Nullable DataSize getStreamReceiveWindow() {
+		return this.streamReceiveWindow;
+	}
+
+	public void setStreamReceiveWindow(@Nullable DataSize streamReceiveWindow) {
+		this.streamReceiveWindow = streamReceiveWindow;
+	}
+
+	public @Nullable DataSize getMaxHeaderSize() {
+		return this.maxHeaderSize;
+	}
+
+	public void setMaxHeaderSize(@Nullable DataSize maxHeaderSize) {
+		this.maxHeaderSize = maxHeaderSize;
+	}
+
+	public @Nullable Duration getStreamIdleTimeout() {
+		return this.streamIdleTimeout;
+	}
+
+	public void setStreamIdleTimeout(@Nullable Duration streamIdleTimeout) {
+		this.streamIdleTimeout = streamIdleTimeout;
+	}
+
+	public @Nullable Path getPemWorkDir() {
+		return this.pemWorkDir;
+	}
+
+	public void setPemWorkDir(@Nullable Path pemWorkDir) {
+		this.pemWorkDir = pemWorkDir;
+	}
+
+	public DataSize getUdpReceiveBufferSize() {
+		return this.udpReceiveBufferSize;
+	}
+
+	public void setUdpReceiveBufferSize(DataSize udpReceiveBufferSize) {
+		this.udpReceiveBufferSize = udpReceiveBufferSize;
+	}
+
+	public DataSize getUdpSendBufferSize() {
+		return this.udpSendBufferSize;
+	}
+
+	public void setUdpSendBufferSize(DataSize udpSendBufferSize) {
+		this.udpSendBufferSize = udpSendBufferSize;
+	}
+
+	public AltSvc getAltSvc() {
+		return this.altSvc;
+	}
+
+	/**
+	 * Alt-Svc properties: how HTTP/1.1 and HTTP/2 responses tell clients that HTTP/3 is available.
+	 */
+	public static class AltSvc {
+
+		/**
+		 * Whether HTTP/1.1 and HTTP/2 responses carry an 'Alt-Svc' header advertising the HTTP/3 listener.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long clients may remember the advertisement ('ma' parameter).
+		 */
+		private Duration maxAge = Duration.ofHours(24);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
+			this.maxAge = maxAge;
+		}
+
+	}
+
+}

@@ -1,0 +1,312 @@
+package dev.h3servlet.boot;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.h3servlet.connector.Http3Connector;
+import dev.h3servlet.connector.Http3Settings;
+import dev.h3servlet.connector.testing.TestCertificate;
+import dev.h3servlet.servlet.Http3BridgeHandler;
+import org.eclipse.jetty.http3.server.HTTP3ServerConnectionFactory;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jetty.JettyWebServer;
+import org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.WebServerFactoryCustomizerBeanPostProcessor;
+import org.springframework.boot.web.server.servlet.ConfigurableServletWebServerFactory;
+import org.springframework.boot.web.server.servlet.context.AnnotationConfigServletWebServerApplicationContext;
+import org.springframework.boot.web.server.servlet.context.ServletWebServerApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Tests for {@link Http3AutoConfiguration} and {@link Http3RequiresJettyAutoConfiguration}, with a real embedded
+ * Jetty server on a port the operating system picks.
+ */
+class Http3AutoConfigurationTests {
+
+	@TempDir
+	static Path certificates;
+
+	private static TestCertificate certificate;
+
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner(
+			AnnotationConfigServletWebServerApplicationContext::new)
+		.withConfiguration(AutoConfigurations.of(JettyServletWebServerAutoConfiguration.class,
+				Http3AutoConfiguration.class, Http3RequiresJettyAutoConfiguration.class))
+		.withPropertyValues("server.port=0");
+
+	@BeforeAll
+	static void createCertificate() throws Exception {
+		certificate = TestCertificate.create(certificates);
+	}
+
+	private static String[] tls() {
+		return new String[] { "server.ssl.key-store=file:" + certificate.keyStore(),
+				"server.ssl.key-store-password=" + certificate.password(), "server.ssl.key-store-type=PKCS12" };
+	}
+
+	@Test
+	void disabledByDefault() {
+		this.contextRunner.withPropertyValues(tls()).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(Http3Settings.class);
+			assertThat(context).doesNotHaveBean(Http3WebServerFactoryCustomizer.class);
+			assertThat(http3Connectors(server(context))).isEmpty();
+			assertThat(server(context).getDescendant(Http3BridgeHandler.class)).isNull();
+		});
+	}
+
+	@Test
+	void disabledExplicitly() {
+		this.contextRunner.withPropertyValues(tls()).withPropertyValues("server.http3.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(Http3WebServerFactoryCustomizer.class);
+			assertThat(http3Connectors(server(context))).isEmpty();
+		});
+	}
+
+	@Test
+	void enabledAddsHttp3OnTheTlsPortNumberWhenServerPortIsZero() {
+		this.contextRunner.withPropertyValues(tls()).withPropertyValues("server.http3.enabled=true").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(Http3Settings.class);
+			assertThat(context).hasSingleBean(Http3WebServerFactoryCustomizer.class);
+			Server server = server(context);
+			List<Http3Connector> http3 = http3Connectors(server);
+			assertThat(http3).hasSize(1);
+			Http3Connector connector = http3.get(0);
+			assertThat(connector.isStarted()).isTrue();
+			ServerConnector tls = (ServerConnector) connector.getTlsConnector();
+			assertThat(tls.getLocalPort()).isPositive();
+			assertThat(connector.getLocalPort()).isEqualTo(tls.getLocalPort());
+			assertThat(webServer(context).getPort()).isEqualTo(tls.getLocalPort());
+			assertThat(server.getDescendant(Http3BridgeHandler.class)).isNotNull();
+		});
+	}
+
+	@Test
+	void explicitPortIsUsed() {
+		this.contextRunner.withPropertyValues(tls())
+			.withPropertyValues("server.http3.enabled=true", "server.http3.port=0", "server.http3.host=127.0.0.1")
+			.run((context) -> {
+				Http3Connector connector = http3Connectors(server(context)).get(0);
+				assertThat(connector.getSettings().port()).isZero();
+				assertThat(connector.getLocalPort()).isPositive();
+				assertThat(connector.getHost()).isEqualTo("127.0.0.1");
+			});
+	}
+
+	@Test
+	void maxHeaderSizeFollowsServerMaxHttpRequestHeaderSize() {
+		this.contextRunner.withPropertyValues(tls())
+			.withPropertyValues("server.http3.enabled=true", "server.max-http-request-header-size=12KB")
+			.run((context) -> assertThat(maxRequestHeadersSize(context)).isEqualTo(12 * 1024));
+	}
+
+	@Test
+	void maxHeaderSizeOverridesServerMaxHttpRequestHeaderSize() {
+		this.contextRunner.withPropertyValues(tls())
+			.withPropertyValues("server.http3.enabled=true", "server.max-http-request-header-size=12KB",
+					"server.http3.max-header-size=4KB")
+			.run((context) -> assertThat(maxRequestHeadersSize(context)).isEqualTo(4 * 1024));
+	}
+
+	@Test
+	void propertiesReachTheConnector() {
+		this.contextRunner.withPropertyValues(tls())
+			.withPropertyValues("server.http3.enabled=true", "server.http3.idle-timeout=40s",
+					"server.http3.alt-svc.max-age=1h")
+			.run((context) -> {
+				Http3Settings settings = http3Connectors(server(context)).get(0).getSettings();
+				assertThat(settings).isSameAs(context.getBean(Http3Settings.class));
+				assertThat(settings.idleTimeout()).hasSeconds(40);
+				assertThat(settings.altSvcMaxAge()).hasHours(1);
+			});
+	}
+
+	@Test
+	void userDefinedCustomizerStepsAside() {
+		this.contextRunner.withPropertyValues(tls())
+			.withPropertyValues("server.http3.enabled=true")
+			.withUserConfiguration(UserCustomizerConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(Http3WebServerFactoryCustomizer.class);
+				assertThat(context).hasBean("userHttp3Customizer");
+				Http3Connector connector = http3Connectors(server(context)).get(0);
+				assertThat(connector.getSettings()).isSameAs(UserCustomizerConfiguration.SETTINGS);
+			});
+	}
+
+	@Test
+	void userDefinedSettingsAreUsed() {
+		this.contextRunner.withPropertyValues(tls())
+			.withPropertyValues("server.http3.enabled=true", "server.http3.idle-timeout=0s")
+			.withUserConfiguration(UserSettingsConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(http3Connectors(server(context)).get(0).getSettings())
+					.isSameAs(UserSettingsConfiguration.SETTINGS);
+			});
+	}
+
+	@Test
+	void notAServletWebApplication() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(Http3AutoConfiguration.class,
+					Http3RequiresJettyAutoConfiguration.class))
+			.withPropertyValues("server.http3.enabled=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(Http3Settings.class);
+				assertThat(context).doesNotHaveBean(Http3WebServerFactoryCustomizer.class);
+				assertThat(context).doesNotHaveBean(Http3RequiresJettyAutoConfiguration.class);
+			});
+	}
+
+	@Test
+	void enabledWithoutTlsFailsNamingTheSslProperties() {
+		this.contextRunner.withPropertyValues("server.http3.enabled=true").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("HTTP/3 requires TLS")
+				.hasStackTraceContaining("'server.ssl.bundle'")
+				.hasStackTraceContaining("'server.ssl.key-store'");
+		});
+	}
+
+	@Test
+	void badValueFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues(tls())
+			.withPropertyValues("server.http3.enabled=true", "server.http3.idle-timeout=0s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure())
+					.hasStackTraceContaining("server.http3.idle-timeout: PT0S (expected: > 0");
+			});
+	}
+
+	@Test
+	void withoutJettyFailsWithThePomLinesThatSwitchToJetty() {
+		new WebApplicationContextRunner(AnnotationConfigServletWebServerApplicationContext::new)
+			.withClassLoader(new FilteredClassLoader("org.eclipse.jetty", "org.springframework.boot.jetty"))
+			.withConfiguration(AutoConfigurations.of(Http3AutoConfiguration.class,
+					Http3RequiresJettyAutoConfiguration.class))
+			.withUserConfiguration(OtherServerConfiguration.class)
+			.withPropertyValues("server.http3.enabled=true")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure())
+					.hasStackTraceContaining("server.http3.enabled=true requires Jetty as the embedded server")
+					.hasStackTraceContaining("<artifactId>spring-boot-starter-tomcat</artifactId>")
+					.hasStackTraceContaining("<artifactId>spring-boot-starter-jetty</artifactId>");
+			});
+	}
+
+	@Test
+	void onAnotherServerBesideJettyFails() {
+		new WebApplicationContextRunner(AnnotationConfigServletWebServerApplicationContext::new)
+			.withConfiguration(AutoConfigurations.of(Http3AutoConfiguration.class,
+					Http3RequiresJettyAutoConfiguration.class))
+			.withUserConfiguration(OtherServerConfiguration.class)
+			.withPropertyValues("server.http3.enabled=true")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure())
+					.hasStackTraceContaining("server.http3.enabled=true requires Jetty as the embedded server");
+			});
+	}
+
+	@Test
+	void onAnotherServerWhenDisabledStartsNormally() {
+		new WebApplicationContextRunner(AnnotationConfigServletWebServerApplicationContext::new)
+			.withClassLoader(new FilteredClassLoader("org.eclipse.jetty", "org.springframework.boot.jetty"))
+			.withConfiguration(AutoConfigurations.of(Http3AutoConfiguration.class,
+					Http3RequiresJettyAutoConfiguration.class))
+			.withUserConfiguration(OtherServerConfiguration.class)
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	private static int maxRequestHeadersSize(AssertableWebApplicationContext context) {
+		Http3Connector connector = http3Connectors(server(context)).get(0);
+		return connector.getConnectionFactory(HTTP3ServerConnectionFactory.class)
+			.getHTTP3Configuration()
+			.getMaxRequestHeadersSize();
+	}
+
+	private static WebServer webServer(AssertableWebApplicationContext context) {
+		return ((ServletWebServerApplicationContext) context.getSourceApplicationContext()).getWebServer();
+	}
+
+	private static Server server(AssertableWebApplicationContext context) {
+		return ((JettyWebServer) webServer(context)).getServer();
+	}
+
+	private static List<Http3Connector> http3Connectors(Server server) {
+		Connector[] connectors = server.getConnectors();
+		return Arrays.stream(connectors)
+			.filter(Http3Connector.class::isInstance)
+			.map(Http3Connector.class::cast)
+			.toList();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserCustomizerConfiguration {
+
+		static final Http3Settings SETTINGS = Http3Settings.builder().altSvcEnabled(false).build();
+
+		@Bean
+		Http3WebServerFactoryCustomizer userHttp3Customizer() {
+			return new Http3WebServerFactoryCustomizer(SETTINGS);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserSettingsConfiguration {
+
+		static final Http3Settings SETTINGS = Http3Settings.builder().maxConcurrentStreams(10L).build();
+
+		@Bean
+		Http3Settings userHttp3Settings() {
+			return SETTINGS;
+		}
+
+	}
+
+	/**
+	 * A servlet web server that is not Jetty, as Tomcat is for an application that keeps Boot's default.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class OtherServerConfiguration {
+
+		@Bean
+		static WebServerFactoryCustomizerBeanPostProcessor webServerFactoryCustomizerBeanPostProcessor() {
+			return new WebServerFactoryCustomizerBeanPostProcessor();
+		}
+
+		@Bean
+		ConfigurableServletWebServerFactory otherServletWebServerFactory() {
+			ConfigurableServletWebServerFactory factory = mock(ConfigurableServletWebServerFactory.class);
+			given(factory.getWebServer(any())).willReturn(mock(WebServer.class));
+			return factory;
+		}
+
+	}
+
+}

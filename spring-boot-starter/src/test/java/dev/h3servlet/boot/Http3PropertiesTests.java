@@ -1,0 +1,115 @@
+package dev.h3servlet.boot;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import dev.h3servlet.connector.Http3Settings;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Tests for {@link Http3Properties} and their mapping to {@link Http3Settings}, with a {@link Binder} and no context.
+ */
+class Http3PropertiesTests {
+
+	@Test
+	void defaultsLeaveEverythingToTheTlsConnectorAndJetty() {
+		Http3Properties properties = bind(Map.of());
+		assertThat(properties.isEnabled()).isFalse();
+		Http3Settings settings = Http3SettingsMapper.map(properties);
+		assertThat(settings.port()).isNull();
+		assertThat(settings.host()).isNull();
+		assertThat(settings.idleTimeout()).isNull();
+		assertThat(settings.maxConcurrentStreams()).isNull();
+		assertThat(settings.sessionReceiveWindow()).isNull();
+		assertThat(settings.streamReceiveWindow()).isNull();
+		assertThat(settings.maxRequestHeaderSize()).isNull();
+		assertThat(settings.streamIdleTimeout()).isNull();
+		assertThat(settings.pemWorkDir()).isNull();
+		assertThat(settings.udpReceiveBufferSize()).isEqualTo(Http3Settings.DEFAULT_UDP_BUFFER_SIZE);
+		assertThat(settings.udpSendBufferSize()).isEqualTo(Http3Settings.DEFAULT_UDP_BUFFER_SIZE);
+		assertThat(settings.altSvcEnabled()).isTrue();
+		assertThat(settings.altSvcMaxAge()).isEqualTo(Http3Settings.DEFAULT_ALT_SVC_MAX_AGE);
+	}
+
+	@Test
+	void everyPropertyReachesTheSettings() {
+		Map<String, String> values = Map.ofEntries(Map.entry("server.http3.enabled", "true"),
+				Map.entry("server.http3.port", "8444"), Map.entry("server.http3.host", "127.0.0.1"),
+				Map.entry("server.http3.idle-timeout", "45s"), Map.entry("server.http3.max-concurrent-streams", "64"),
+				Map.entry("server.http3.session-receive-window", "8MB"),
+				Map.entry("server.http3.stream-receive-window", "1MB"),
+				Map.entry("server.http3.max-header-size", "16KB"),
+				Map.entry("server.http3.stream-idle-timeout", "2m"),
+				Map.entry("server.http3.pem-work-dir", "/tmp/h3-pem"),
+				Map.entry("server.http3.udp-receive-buffer-size", "2MB"),
+				Map.entry("server.http3.udp-send-buffer-size", "1MB"),
+				Map.entry("server.http3.alt-svc.enabled", "false"), Map.entry("server.http3.alt-svc.max-age", "1h"));
+		Http3Properties properties = bind(values);
+		assertThat(properties.isEnabled()).isTrue();
+		Http3Settings settings = Http3SettingsMapper.map(properties);
+		assertThat(settings.port()).isEqualTo(8444);
+		assertThat(settings.host()).isEqualTo("127.0.0.1");
+		assertThat(settings.idleTimeout()).isEqualTo(Duration.ofSeconds(45));
+		assertThat(settings.maxConcurrentStreams()).isEqualTo(64L);
+		assertThat(settings.sessionReceiveWindow()).isEqualTo(8L * 1024 * 1024);
+		assertThat(settings.streamReceiveWindow()).isEqualTo(1024L * 1024);
+		assertThat(settings.maxRequestHeaderSize()).isEqualTo(16 * 1024);
+		assertThat(settings.streamIdleTimeout()).isEqualTo(Duration.ofMinutes(2));
+		assertThat(settings.pemWorkDir()).isEqualTo(Path.of("/tmp/h3-pem"));
+		assertThat(settings.udpReceiveBufferSize()).isEqualTo(2 * 1024 * 1024);
+		assertThat(settings.udpSendBufferSize()).isEqualTo(1024 * 1024);
+		assertThat(settings.altSvcEnabled()).isFalse();
+		assertThat(settings.altSvcMaxAge()).isEqualTo(Duration.ofHours(1));
+	}
+
+	@Test
+	void portZeroMeansAnyFreePort() {
+		assertThat(Http3SettingsMapper.map(bind(Map.of("server.http3.port", "0"))).port()).isZero();
+	}
+
+	@Test
+	void badValuesFailNamingTheProperty() {
+		assertRejected("server.http3.port", "70000");
+		assertRejected("server.http3.port", "-1");
+		assertRejected("server.http3.host", " ");
+		assertRejected("server.http3.idle-timeout", "0s");
+		assertRejected("server.http3.idle-timeout", "-5s");
+		assertRejected("server.http3.max-concurrent-streams", "0");
+		assertRejected("server.http3.session-receive-window", "0B");
+		assertRejected("server.http3.stream-receive-window", "-1KB");
+		assertRejected("server.http3.max-header-size", "0B");
+		assertRejected("server.http3.max-header-size", "3GB");
+		assertRejected("server.http3.stream-idle-timeout", "0ms");
+		assertRejected("server.http3.udp-receive-buffer-size", "0B");
+		assertRejected("server.http3.udp-send-buffer-size", "4GB");
+		assertRejected("server.http3.alt-svc.max-age", "-1s");
+	}
+
+	@Test
+	void failureKeepsTheValueAndWhatIsExpected() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Http3SettingsMapper.map(bind(Map.of("server.http3.idle-timeout", "0s"))))
+			.withMessage("server.http3.idle-timeout: PT0S (expected: > 0, or null for the default)");
+	}
+
+	private static void assertRejected(String name, String value) {
+		Http3Properties properties = bind(Map.of(name, value));
+		assertThatIllegalArgumentException().as("%s=%s", name, value)
+			.isThrownBy(() -> Http3SettingsMapper.map(properties))
+			.withMessageStartingWith(name + ": ");
+	}
+
+	private static Http3Properties bind(Map<String, String> values) {
+		Binder binder = new Binder(new MapConfigurationPropertySource(values));
+		return binder.bindOrCreate("server.http3", Bindable.of(Http3Properties.class));
+	}
+
+}
