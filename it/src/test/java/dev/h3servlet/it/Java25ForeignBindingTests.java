@@ -86,7 +86,7 @@ class Java25ForeignBindingTests {
 			.noneMatch((line) -> line.contains("WARNING: A restricted method"));
 	}
 
-	private static Path javaHome() {
+	static Path javaHome() {
 		String configured = System.getProperty(JAVA_HOME_PROPERTY);
 		if (configured == null || configured.isBlank()) {
 			configured = System.getenv(JAVA_HOME_ENVIRONMENT);
@@ -95,7 +95,7 @@ class Java25ForeignBindingTests {
 	}
 
 	/** The JDK's feature version from its {@code release} file; 0 when there is no JDK there. */
-	private static int featureVersion(Path javaHome) throws IOException {
+	static int featureVersion(Path javaHome) throws IOException {
 		Path release = javaHome.resolve("release");
 		if (!Files.isExecutable(javaHome.resolve("bin").resolve("java")) || !Files.isRegularFile(release)) {
 			return 0;

@@ -30,8 +30,8 @@ public class DemoController {
 	static final String SESSION_ATTRIBUTE = "note";
 
 	@GetMapping(path = "/", produces = MediaType.TEXT_HTML_VALUE)
-	public String page(HttpServletRequest request, HttpSession session) {
-		return page(request, session, "");
+	public String page(HttpServletRequest request) {
+		return page(request, "");
 	}
 
 	@GetMapping("/api/info")
@@ -50,23 +50,24 @@ public class DemoController {
 	}
 
 	@PostMapping(path = "/session", produces = MediaType.TEXT_HTML_VALUE)
-	public String session(@RequestParam String note, HttpServletRequest request, HttpSession session) {
-		session.setAttribute(SESSION_ATTRIBUTE, note);
-		return page(request, session, "<p>Stored in the session over <b id=\"sessionProtocol\">"
+	public String session(@RequestParam("note") String note, HttpServletRequest request) {
+		request.getSession().setAttribute(SESSION_ATTRIBUTE, note);
+		return page(request, "<p>Stored in the session over <b id=\"sessionProtocol\">"
 				+ request.getProtocol() + "</b>.</p>");
 	}
 
 	@PostMapping(path = "/upload", produces = MediaType.TEXT_HTML_VALUE)
-	public String upload(@RequestParam MultipartFile file, HttpServletRequest request, HttpSession session)
-			throws IOException {
+	public String upload(@RequestParam("file") MultipartFile file, HttpServletRequest request) throws IOException {
 		String result = "<p>Received <b id=\"uploadName\">" + HtmlUtils.htmlEscape(file.getOriginalFilename())
 				+ "</b>: <b id=\"uploadSize\">" + file.getSize() + "</b> bytes, SHA-256 <code id=\"uploadSha256\">"
 				+ sha256(file) + "</code>, over <b id=\"uploadProtocol\">" + request.getProtocol() + "</b>.</p>";
-		return page(request, session, result);
+		return page(request, result);
 	}
 
-	private static String page(HttpServletRequest request, HttpSession session, String result) {
-		Object note = session.getAttribute(SESSION_ATTRIBUTE);
+	/** The page; it reads the session but never creates one (only the form does). */
+	private static String page(HttpServletRequest request, String result) {
+		HttpSession session = request.getSession(false);
+		Object note = (session != null) ? session.getAttribute(SESSION_ATTRIBUTE) : null;
 		return """
 				<!doctype html>
 				<html><head><meta charset="utf-8"><title>h3servlet demo</title><link rel="icon" href="data:,"></head>
