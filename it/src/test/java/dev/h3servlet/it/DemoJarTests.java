@@ -45,7 +45,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * configured only through properties on the command line, then used over HTTP/3 by Chromium (the page's
  * {@code nextHopProtocol} reads {@code h3}, Spring MVC saw {@code HTTP/3.0}) and by Jetty's HTTP/3 client (the JSON
  * endpoint, the session form and the upload), on this JVM (Java 17, with the development certificate the demo makes
- * on first run) and on Java 25 (quiche's foreign binding, with a configured key store) when one is installed.
+ * on first run) and on Java 25 (quiche's foreign binding, with a configured key store, and plain {@code java -jar}:
+ * the jar's manifest grants native access) when one is installed.
  */
 @Timeout(120)
 class DemoJarTests {
@@ -94,7 +95,9 @@ class DemoJarTests {
 			assumeTrue(this.feature >= 22, () -> "install a JDK 22+ (e.g. Temurin 25) at " + javaHome
 					+ " to run the demo jar on quiche's foreign binding");
 			this.certificate = TestCertificate.create(directory);
-			start(DemoJarProcess.start(javaHome, List.of("--enable-native-access=ALL-UNNAMED"), directory,
+			// No --enable-native-access: the jar's manifest grants native access (Enable-Native-Access), and the
+			// test below holds it to that (no restricted-method warning).
+			start(DemoJarProcess.start(javaHome, List.of(), directory,
 					List.of("--server.port=0", "--server.ssl.key-store=file:" + this.certificate.keyStore(),
 							"--server.ssl.key-store-password=" + this.certificate.password(),
 							"--server.ssl.key-store-type=PKCS12")));
