@@ -1,7 +1,10 @@
 package dev.h3servlet.demo.boot;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +24,7 @@ import org.springframework.util.StringUtils;
  * {@code server.ssl.key-store}, {@code server.ssl.bundle} and {@code server.ssl.certificate} is set (and
  * {@code server.ssl.enabled} is not {@code false}), it loads, or on first run creates, a self-signed development
  * certificate for {@code localhost} in {@code <h3servlet.demo.dev-certificate-dir>/h3servlet-dev.p12} (default
- * {@value #DEFAULT_DIRECTORY}, relative to the working directory) and points {@code server.ssl.*} at it. It runs
+ * {@value #DEFAULT_DIRECTORY}, relative to the working directory; a new directory is made owner-only) and points {@code server.ssl.*} at it. It runs
  * after the configuration files and the command line are read, and before the web server starts.
  */
 public class DevelopmentCertificateEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
@@ -61,6 +64,20 @@ public class DevelopmentCertificateEnvironmentPostProcessor implements Environme
 		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, properties));
 	}
 
+	/** The key store holds a private key: keep its directory to its owner where the file system allows. */
+	private static void createPrivateDirectory(Path directory) throws IOException {
+		if (Files.isDirectory(directory)) {
+			return;
+		}
+		if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+			Files.createDirectories(directory,
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		}
+		else {
+			Files.createDirectories(directory);
+		}
+	}
+
 	private static boolean tlsConfigured(ConfigurableEnvironment environment) {
 		return "false".equalsIgnoreCase(environment.getProperty("server.ssl.enabled"))
 				|| StringUtils.hasText(environment.getProperty("server.ssl.key-store"))
@@ -70,6 +87,7 @@ public class DevelopmentCertificateEnvironmentPostProcessor implements Environme
 
 	private static DevelopmentCertificate loadOrCreate(Path keyStore) {
 		try {
+			createPrivateDirectory(keyStore.getParent());
 			return DevelopmentCertificate.loadOrCreate(keyStore, PASSWORD, "CN=localhost", VALIDITY_DAYS);
 		}
 		catch (IOException | GeneralSecurityException ex) {
