@@ -14,6 +14,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Adds an HTTP/3 listener to a Jetty {@link Server} that already has a TLS connector.
@@ -23,6 +25,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * }</pre>
  */
 public final class Http3Connectors {
+
+	private static final Logger logger = LoggerFactory.getLogger(Http3Connectors.class);
 
 	private Http3Connectors() {
 	}
@@ -58,8 +62,9 @@ public final class Http3Connectors {
 
 	/**
 	 * Adds an HTTP/3 connector beside the given TLS connector, sharing its {@link SslContextFactory.Server} and
-	 * {@link HttpConfiguration}; when Alt-Svc is enabled, the configurations of its HTTP/1.1 and HTTP/2 factories gain
-	 * an {@link AltSvcCustomizer}.
+	 * {@link HttpConfiguration}. In the configurations of its HTTP/1.1 and HTTP/2 factories, Jetty's
+	 * {@code SecureRequestCustomizer} is replaced by an {@link Http3SecureRequestCustomizer} (the same for HTTP/1.1 and
+	 * HTTP/2, complete TLS attributes for HTTP/3) and, when Alt-Svc is enabled, an {@link AltSvcCustomizer} is added.
 	 * @param tlsConnector a connector of a server, with an {@link SslConnectionFactory} and an HTTP connection factory
 	 * @param settings the listener's settings
 	 * @return the added connector, which starts with the server, after the TLS connector
@@ -74,6 +79,14 @@ public final class Http3Connectors {
 		}
 		SslContextFactory.Server sslContextFactory = ssl.getSslContextFactory();
 		List<HttpConfiguration> httpConfigurations = httpConfigurations(tlsConnector);
+		boolean tlsAttributes = false;
+		for (HttpConfiguration httpConfiguration : httpConfigurations) {
+			tlsAttributes |= Http3SecureRequestCustomizer.install(httpConfiguration);
+		}
+		if (!tlsAttributes) {
+			logger.info("{} has no plain SecureRequestCustomizer: HTTP/3 requests get Jetty's TLS attributes (no "
+					+ "cipher suite, key size or session id)", tlsConnector);
+		}
 		HTTP3ServerConnectionFactory http3 = newHttp3ConnectionFactory(httpConfigurations.get(0));
 		Http3Connector connector = new Http3Connector(tlsConnector.getServer(), tlsConnector, sslContextFactory, http3,
 				settings);

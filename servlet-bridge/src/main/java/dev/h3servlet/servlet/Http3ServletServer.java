@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 
 import dev.h3servlet.connector.Http3Connector;
 import dev.h3servlet.connector.Http3Connectors;
+import dev.h3servlet.connector.Http3SecureRequestCustomizer;
 import dev.h3servlet.connector.Http3Settings;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;

@@ -1,4 +1,4 @@
-package dev.h3servlet.servlet;
+package dev.h3servlet.connector;
 
 import java.io.IOException;
 import java.nio.file.Files;
