@@ -1,6 +1,9 @@
 package dev.h3servlet.connector;
 
+import java.util.Collections;
 import java.util.EventListener;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,6 +31,9 @@ import org.eclipse.jetty.quic.api.Stream;
 public final class Http3ConnectorStatistics {
 
 	private final Set<Session> openSessions = ConcurrentHashMap.newKeySet();
+
+	/** Sessions seen to disconnect, so that a second disconnect notification is not counted again. */
+	private final Map<Session, Boolean> disconnected = Collections.synchronizedMap(new WeakHashMap<>());
 
 	private final LongAdder handshakeFailures = new LongAdder();
 
@@ -104,7 +110,9 @@ public final class Http3ConnectorStatistics {
 
 		@Override
 		public void onDisconnect(Session session) {
-			if (!Http3ConnectorStatistics.this.openSessions.remove(session)) {
+			boolean wasOpen = Http3ConnectorStatistics.this.openSessions.remove(session);
+			boolean first = Http3ConnectorStatistics.this.disconnected.put(session, Boolean.TRUE) == null;
+			if (!wasOpen && first) {
 				Http3ConnectorStatistics.this.handshakeFailures.increment();
 			}
 		}
