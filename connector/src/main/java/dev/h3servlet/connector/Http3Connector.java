@@ -11,6 +11,9 @@ import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.util.Collections;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.eclipse.jetty.http3.server.HTTP3ServerConnectionFactory;
 import org.eclipse.jetty.http3.server.HTTP3ServerQuicConfiguration;
@@ -249,10 +252,36 @@ public final class Http3Connector extends QuicheServerConnector {
 	@Override
 	protected void doStop() throws Exception {
 		try {
+			awaitGracefulClose();
 			super.doStop();
 		}
 		finally {
 			this.pemWorkDirectory.close();
+		}
+	}
+
+	/**
+	 * When a graceful shutdown is under way, gives the QUIC connections that were sent GOAWAY up to the
+	 * {@linkplain #getShutdownIdleTimeout() shutdown idle timeout} to end before the connector closes them. Spring
+	 * Boot stops the connectors as soon as the last request has been handled, when its response may not have reached
+	 * the client yet: closing the QUIC connection then would lose it. Jetty ends a connection once the client, having
+	 * read its last response, answered the GOAWAY with its own.
+	 */
+	private void awaitGracefulClose() throws InterruptedException {
+		SessionContainer sessions = getBean(SessionContainer.class);
+		long timeout = getShutdownIdleTimeout();
+		if (sessions == null || !sessions.isShutdown() || sessions.isEmpty() || timeout <= 0) {
+			return;
+		}
+		try {
+			sessions.shutdown().get(timeout, TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			logger.debug("HTTP/3 graceful close failed", ex);
+		}
+		catch (TimeoutException ex) {
+			logger.info("HTTP/3: {} QUIC connection(s) still open {} ms after GOAWAY; closing them", sessions.getSize(),
+					timeout);
 		}
 	}
 

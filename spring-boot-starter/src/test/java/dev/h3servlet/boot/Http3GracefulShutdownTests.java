@@ -1,5 +1,6 @@
 package dev.h3servlet.boot;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +14,9 @@ import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http3.api.Session;
+import org.eclipse.jetty.http3.frames.GoAwayFrame;
 import org.eclipse.jetty.server.Connector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,11 +38,16 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@code server.shutdown=graceful} over HTTP/3: a request in flight when the application context starts to close
- * completes with a 200 over HTTP/3, and a request sent after the shutdown began is refused.
+ * {@code server.shutdown=graceful} over HTTP/3: the server sends GOAWAY, a request in flight when the application
+ * context starts to close completes with a 200 over HTTP/3, and requests sent after the shutdown began are refused (a
+ * new stream on the connection that received GOAWAY, and a new QUIC connection). The in-flight request uses Jetty's
+ * frame-level client, which reads the response as it arrives: Jetty's {@code HttpClient} reads it lazily and, in about
+ * one run in four, loses a body that fully arrived when the connection ends right after it
+ * ({@code invalid_frame_sequence} or an empty body).
  */
 class Http3GracefulShutdownTests {
 
@@ -73,41 +82,46 @@ class Http3GracefulShutdownTests {
 	void inFlightRequestCompletesAndNewRequestsAreRefused() throws Exception {
 		ConfigurableApplicationContext context = start();
 		Thread closer = null;
-		try {
+		try (RawHttp3Client raw = RawHttp3Client.start()) {
 			int port = ((ServletWebServerApplicationContext) context).getWebServer().getPort();
 			Http3Connector connector = http3Connector(context);
-			ContentResponse warmUp = get(this.http3, port, "/fast");
-			assertThat(warmUp.getVersion()).isEqualTo(HttpVersion.HTTP_3);
-			assertThat(warmUp.getStatus()).isEqualTo(200);
+			CompletableFuture<GoAwayFrame> goAway = new CompletableFuture<>();
+			Session.Client session = raw.connect(port, new Session.Client.Listener() {
+				@Override
+				public void onGoAway(Session session, GoAwayFrame frame) {
+					goAway.complete(frame);
+				}
+			});
+			URI base = URI.create("https://localhost:" + port);
+			RawHttp3Client.Exchange warmUp = RawHttp3Client.request(session, "GET", base.resolve("/fast"), true);
+			assertThat(warmUp.head.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
+			assertThat(warmUp.body.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo("fast");
 
-			CompletableFuture<ContentResponse> inFlight = new CompletableResponseListener(
-					request(this.http3, port, "/slow")).send();
+			RawHttp3Client.Exchange inFlight = RawHttp3Client.request(session, "GET", base.resolve("/slow"), true);
 			assertThat(SlowController.entered.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
 
 			closer = new Thread(context::close, "context-closer");
 			closer.start();
 			awaitShutdownStarted(connector);
 
+			// The server sends a graceful GOAWAY on the open connection.
+			GoAwayFrame frame = goAway.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+			assertThat(frame.isGraceful()).isTrue();
+			System.out.println("GOAWAY received: " + frame);
+			// No new stream is opened on that connection.
+			assertThatException().isThrownBy(() -> RawHttp3Client.request(session, "GET", base.resolve("/fast"), true)
+				.head.get(TIMEOUT_SECONDS, TimeUnit.SECONDS))
+				.satisfies((ex) -> System.out.println("New stream refused: " + ex));
 			// A new QUIC connection is refused.
-			HttpClient other = JettyClients.http3();
-			try {
-				assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> get(other, port, "/fast"))
-					.satisfies((ex) -> System.out.println("New connection refused: " + ex.getCause()));
-			}
-			finally {
-				other.stop();
-			}
-			// The connection that carries the slow request received GOAWAY: a new request is not sent on it but on
-			// a new connection, which is refused as well.
 			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> get(this.http3, port, "/fast"))
-				.satisfies((ex) -> System.out.println("New request refused: " + ex.getCause()));
-			assertThat(inFlight).isNotDone();
+				.satisfies((ex) -> System.out.println("New connection refused: " + ex.getCause()));
+			assertThat(inFlight.head).isNotDone();
 
 			SlowController.release.countDown();
-			ContentResponse response = inFlight.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+			MetaData.Response response = inFlight.head.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 			assertThat(response.getStatus()).isEqualTo(200);
-			assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_3);
-			assertThat(response.getContentAsString()).isEqualTo("slow over HTTP/3.0");
+			assertThat(response.getHttpVersion()).isEqualTo(HttpVersion.HTTP_3);
+			assertThat(inFlight.body.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo("slow over HTTP/3.0");
 
 			closer.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
 			assertThat(closer.isAlive()).isFalse();
