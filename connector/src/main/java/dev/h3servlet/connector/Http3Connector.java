@@ -3,21 +3,35 @@ package dev.h3servlet.connector;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.StandardSocketOptions;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.util.Collections;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.eclipse.jetty.http3.server.HTTP3ServerConnectionFactory;
 import org.eclipse.jetty.http3.server.HTTP3ServerQuicConfiguration;
+import org.eclipse.jetty.io.DatagramChannelEndPoint;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.quic.api.Session;
+import org.eclipse.jetty.quic.api.frames.ConnectionCloseFrame;
+import org.eclipse.jetty.quic.common.SessionContainer;
 import org.eclipse.jetty.quic.quiche.server.QuicheServerConnector;
+import org.eclipse.jetty.quic.util.ErrorCode;
 import org.eclipse.jetty.quic.quiche.server.QuicheServerQuicConfiguration;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +57,8 @@ public final class Http3Connector extends QuicheServerConnector {
 
 	private final PemWorkDirectory pemWorkDirectory;
 
+	private final Http3ConnectorStatistics statistics = new Http3ConnectorStatistics();
+
 	private volatile String binding;
 
 	Http3Connector(Server server, NetworkConnector tlsConnector, SslContextFactory.Server sslContextFactory,
@@ -65,6 +81,8 @@ public final class Http3Connector extends QuicheServerConnector {
 		if (settings.host() != null) {
 			setHost(settings.host());
 		}
+		getServerQuicConfiguration().addEventListener(new RefuseWhenShutDown());
+		getServerQuicConfiguration().addEventListener(this.statistics.sessionListener());
 	}
 
 	private static QuicheServerQuicConfiguration quicConfiguration(Http3Settings settings) {
@@ -87,6 +105,11 @@ public final class Http3Connector extends QuicheServerConnector {
 	/** The settings this connector was made with. */
 	public Http3Settings getSettings() {
 		return this.settings;
+	}
+
+	/** Open QUIC connections, active request streams, handshake failures and UDP bytes of this connector. */
+	public Http3ConnectorStatistics getStatistics() {
+		return this.statistics;
 	}
 
 	/** The TLS (TCP) connector this one sits beside. */
@@ -152,6 +175,53 @@ public final class Http3Connector extends QuicheServerConnector {
 		return channel;
 	}
 
+	/** Jetty's datagram end point, counting the UDP payload bytes received and sent for {@link #getStatistics()}. */
+	@Override
+	protected EndPoint newEndPoint(DatagramChannel channel, ManagedSelector selector, SelectionKey selectionKey) {
+		return new CountingEndPoint(channel, selector, selectionKey, getScheduler(), this.statistics);
+	}
+
+	private static final class CountingEndPoint extends DatagramChannelEndPoint {
+
+		private final Http3ConnectorStatistics statistics;
+
+		CountingEndPoint(DatagramChannel channel, ManagedSelector selector, SelectionKey selectionKey,
+				Scheduler scheduler, Http3ConnectorStatistics statistics) {
+			super(channel, selector, selectionKey, scheduler);
+			this.statistics = statistics;
+		}
+
+		@Override
+		public SocketAddress receive(ByteBuffer buffer) throws IOException {
+			int before = buffer.remaining();
+			SocketAddress peer = super.receive(buffer);
+			if (peer != null && peer != EOF) {
+				this.statistics.received(buffer.remaining() - before);
+			}
+			return peer;
+		}
+
+		@Override
+		public boolean send(SocketAddress address, ByteBuffer... buffers) throws IOException {
+			long before = remaining(buffers);
+			try {
+				return super.send(address, buffers);
+			}
+			finally {
+				this.statistics.sent(before - remaining(buffers));
+			}
+		}
+
+		private static long remaining(ByteBuffer... buffers) {
+			long remaining = 0;
+			for (ByteBuffer buffer : buffers) {
+				remaining += buffer.remaining();
+			}
+			return remaining;
+		}
+
+	}
+
 	private static void warnIfSmaller(String which, int granted, int requested, String sysctl) {
 		// Linux reports twice what it grants for bookkeeping; half of the request is a clear shortfall.
 		if (granted < requested / 2) {
@@ -182,10 +252,36 @@ public final class Http3Connector extends QuicheServerConnector {
 	@Override
 	protected void doStop() throws Exception {
 		try {
+			awaitGracefulClose();
 			super.doStop();
 		}
 		finally {
 			this.pemWorkDirectory.close();
+		}
+	}
+
+	/**
+	 * When a graceful shutdown is under way, gives the QUIC connections that were sent GOAWAY up to the
+	 * {@linkplain #getShutdownIdleTimeout() shutdown idle timeout} to end before the connector closes them. Spring
+	 * Boot stops the connectors as soon as the last request has been handled, when its response may not have reached
+	 * the client yet: closing the QUIC connection then would lose it. Jetty ends a connection once the client, having
+	 * read its last response, answered the GOAWAY with its own.
+	 */
+	private void awaitGracefulClose() throws InterruptedException {
+		SessionContainer sessions = getBean(SessionContainer.class);
+		long timeout = getShutdownIdleTimeout();
+		if (sessions == null || !sessions.isShutdown() || sessions.isEmpty() || timeout <= 0) {
+			return;
+		}
+		try {
+			sessions.shutdown().get(timeout, TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			logger.debug("HTTP/3 graceful close failed", ex);
+		}
+		catch (TimeoutException ex) {
+			logger.info("HTTP/3: {} QUIC connection(s) still open {} ms after GOAWAY; closing them", sessions.getSize(),
+					timeout);
 		}
 	}
 
@@ -262,6 +358,34 @@ public final class Http3Connector extends QuicheServerConnector {
 		}
 		return "advertised on HTTP/1.1 and HTTP/2 responses as Alt-Svc: h3=\":" + getLocalPort() + "\"; ma="
 				+ this.settings.altSvcMaxAge().toSeconds();
+	}
+
+	/**
+	 * Whether a graceful shutdown has begun: Jetty's session container has sent GOAWAY to every QUIC session. The
+	 * connector itself (its {@code isShutdown()}) reports it only once every session has ended.
+	 */
+	public boolean isShuttingDown() {
+		SessionContainer sessions = getBean(SessionContainer.class);
+		return (sessions != null && sessions.isShutdown()) || isShutdown();
+	}
+
+	/**
+	 * Refuses QUIC connections opened after a graceful shutdown began. Jetty's session container sends such a session
+	 * a graceful GOAWAY, which still lets the client's first requests through; close it instead, with
+	 * CONNECTION_REFUSED, so that new requests are refused while those in flight on older connections complete.
+	 */
+	private final class RefuseWhenShutDown implements Session.Listener, java.util.EventListener {
+
+		@Override
+		public void onOpen(Session session) {
+			if (isShuttingDown()) {
+				logger.debug("Refusing QUIC connection {} from {}: shutting down", session,
+						session.getRemoteSocketAddress());
+				session.disconnect(new ConnectionCloseFrame(ErrorCode.CONNECTION_REFUSED_ERROR.code(), "shutting_down"),
+						null, Promise.Invocable.noop());
+			}
+		}
+
 	}
 
 	private static String describeHost(String host) {
