@@ -40,13 +40,7 @@ public final class Http3Connectors {
 	 */
 	public static Http3Connector install(Server server, Http3Settings settings) {
 		Objects.requireNonNull(server, "server");
-		List<ServerConnector> tlsConnectors = new ArrayList<>();
-		for (Connector connector : server.getConnectors()) {
-			if (connector instanceof ServerConnector serverConnector
-					&& serverConnector.getConnectionFactory(SslConnectionFactory.class) != null) {
-				tlsConnectors.add(serverConnector);
-			}
-		}
+		List<ServerConnector> tlsConnectors = tlsConnectors(server);
 		if (tlsConnectors.isEmpty()) {
 			throw new IllegalStateException("HTTP/3 needs TLS, but the server has no TLS connector (a ServerConnector "
 					+ "with an SslConnectionFactory); its connectors are " + Arrays.toString(server.getConnectors())
@@ -58,6 +52,22 @@ public final class Http3Connectors {
 					+ "with install(ServerConnector, Http3Settings)");
 		}
 		return install(tlsConnectors.get(0), settings);
+	}
+
+	/**
+	 * The server's TLS connectors: its {@link ServerConnector}s that have an {@link SslConnectionFactory}.
+	 * @param server a server
+	 * @return its TLS connectors, in the server's order
+	 */
+	public static List<ServerConnector> tlsConnectors(Server server) {
+		List<ServerConnector> tlsConnectors = new ArrayList<>();
+		for (Connector connector : server.getConnectors()) {
+			if (connector instanceof ServerConnector serverConnector
+					&& serverConnector.getConnectionFactory(SslConnectionFactory.class) != null) {
+				tlsConnectors.add(serverConnector);
+			}
+		}
+		return tlsConnectors;
 	}
 
 	/**
@@ -78,6 +88,7 @@ public final class Http3Connectors {
 					+ " has no SslConnectionFactory: install HTTP/3 beside the server's TLS connector");
 		}
 		SslContextFactory.Server sslContextFactory = ssl.getSslContextFactory();
+		allowKeyExport(sslContextFactory);
 		List<HttpConfiguration> httpConfigurations = httpConfigurations(tlsConnector);
 		boolean tlsAttributes = false;
 		for (HttpConfiguration httpConfiguration : httpConfigurations) {
@@ -96,6 +107,18 @@ public final class Http3Connectors {
 		}
 		tlsConnector.getServer().addConnector(connector);
 		return connector;
+	}
+
+	/**
+	 * A key store built in memory (a Spring Boot PEM SSL bundle, or any key store given to the factory as an object)
+	 * may come with no password at all. Jetty's export of the key for quiche then fails with a
+	 * {@code NullPointerException}: it asks for the key with the key manager or else the key store password. Such a
+	 * key store returns its key for an empty password as for none, so give it that; TLS over TCP is unchanged.
+	 */
+	private static void allowKeyExport(SslContextFactory.Server sslContextFactory) {
+		if (sslContextFactory.getKeyManagerPassword() == null && sslContextFactory.getKeyStorePassword() == null) {
+			sslContextFactory.setKeyManagerPassword("");
+		}
 	}
 
 	/**

@@ -1,16 +1,12 @@
 package dev.h3servlet.boot;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import dev.h3servlet.connector.Http3Connectors;
 import dev.h3servlet.connector.Http3Settings;
 import dev.h3servlet.servlet.Http3BridgeHandler;
-import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 import org.springframework.boot.jetty.JettyServerCustomizer;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
@@ -52,31 +48,12 @@ public final class Http3WebServerFactoryCustomizer implements WebServerFactoryCu
 		public void customize(Server server) {
 			JettyVersions.assertAligned(server.getClass().getClassLoader());
 			ServerConnector tlsConnector = findTlsConnector(server);
-			allowKeyExport(tlsConnector.getConnectionFactory(SslConnectionFactory.class).getSslContextFactory());
 			Http3Connectors.install(tlsConnector, this.settings);
 			server.setHandler(new Http3BridgeHandler(server.getHandler()));
 		}
 
-		/**
-		 * A PEM SSL bundle gives Jetty an in-memory key store whose private key has no password, and no key store
-		 * password. Jetty's export of the key for quiche then fails with a {@code NullPointerException} (it asks
-		 * for the key with the key manager or key store password); such a key store returns its key for an empty
-		 * password as for none, so give it that.
-		 */
-		private static void allowKeyExport(SslContextFactory.Server sslContextFactory) {
-			if (sslContextFactory.getKeyManagerPassword() == null && sslContextFactory.getKeyStorePassword() == null) {
-				sslContextFactory.setKeyManagerPassword("");
-			}
-		}
-
 		private static ServerConnector findTlsConnector(Server server) {
-			List<ServerConnector> tlsConnectors = new ArrayList<>();
-			for (Connector connector : server.getConnectors()) {
-				if (connector instanceof ServerConnector serverConnector
-						&& serverConnector.getConnectionFactory(SslConnectionFactory.class) != null) {
-					tlsConnectors.add(serverConnector);
-				}
-			}
+			List<ServerConnector> tlsConnectors = Http3Connectors.tlsConnectors(server);
 			if (tlsConnectors.isEmpty()) {
 				throw new IllegalStateException("HTTP/3 requires TLS, but the embedded Jetty server has no TLS "
 						+ "connector. Configure SSL with 'server.ssl.bundle' (a JKS, PKCS12 or PEM SSL bundle) or "
