@@ -12,11 +12,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.h3servlet.connector.DevelopmentCertificate;
+import dev.h3servlet.connector.testing.DeterministicBytes;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.connector.testing.TestCertificate;
 import dev.h3servlet.it.support.Chromium;
 import dev.h3servlet.it.support.DemoJarProcess;
-import dev.h3servlet.it.support.DeterministicBytes;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.FormRequestContent;
 import org.eclipse.jetty.client.HttpClient;

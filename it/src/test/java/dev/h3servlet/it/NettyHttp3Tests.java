@@ -15,10 +15,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import dev.h3servlet.it.support.DeterministicBytes;
-import dev.h3servlet.it.support.NettyHttp3Client;
-import dev.h3servlet.it.support.NettyHttp3Client.Request;
-import dev.h3servlet.it.support.NettyHttp3Client.Response;
+import dev.h3servlet.connector.testing.DeterministicBytes;
+import dev.h3servlet.connector.testing.NettyHttp3Client;
+import dev.h3servlet.connector.testing.NettyHttp3Client.Request;
+import dev.h3servlet.connector.testing.NettyHttp3Client.Response;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;

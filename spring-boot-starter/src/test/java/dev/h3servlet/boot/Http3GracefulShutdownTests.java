@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.h3servlet.connector.Http3Connector;
 import dev.h3servlet.connector.testing.JettyClients;
+import dev.h3servlet.connector.testing.RawHttp3Client;
 import dev.h3servlet.connector.testing.TestCertificate;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;

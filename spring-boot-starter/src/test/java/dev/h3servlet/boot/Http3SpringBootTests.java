@@ -1,16 +1,19 @@
 package dev.h3servlet.boot;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Principal;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.h3servlet.connector.testing.JettyClients;
+import dev.h3servlet.connector.testing.NettyHttp3Client;
 import dev.h3servlet.connector.testing.TestCertificate;
 import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.jetty.client.ContentResponse;
@@ -18,6 +21,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +47,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A Spring MVC application with Spring Security, configured only through properties, served over HTTP/3 by the
- * auto-configured embedded Jetty on a random port; Jetty's HTTP/3 client checks the protocol on both sides.
+ * auto-configured embedded Jetty on a random port; Jetty's HTTP/3 client checks the protocol on both sides, and
+ * Netty's (an independent QUIC and HTTP/3 stack) checks that it is not only Jetty that understands it.
  */
 @SpringBootTest(classes = Http3SpringBootTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.http3.enabled=true", "server.http2.enabled=true" })
@@ -62,6 +67,8 @@ class Http3SpringBootTests {
 	@LocalServerPort
 	private int port;
 
+	private NettyHttp3Client netty;
+
 	@DynamicPropertySource
 	static void tls(DynamicPropertyRegistry registry) {
 		registry.add("server.ssl.key-store", () -> "file:" + certificate.keyStore());
@@ -73,6 +80,13 @@ class Http3SpringBootTests {
 	static void startClients() throws Exception {
 		http3 = JettyClients.http3();
 		http2 = JettyClients.http2();
+	}
+
+	@AfterEach
+	void closeNettyClient() throws IOException {
+		if (this.netty != null) {
+			this.netty.close();
+		}
 	}
 
 	@AfterAll
@@ -122,6 +136,27 @@ class Http3SpringBootTests {
 	}
 
 	@Test
+	void controllerAndSecuredEndpointAreServedOverHttp3ToNettysIndependentClient() throws Exception {
+		// The UDP port has the TCP port's number; the client trusts only the test certificate (valid for 127.0.0.1).
+		this.netty = NettyHttp3Client.connect(new InetSocketAddress("127.0.0.1", this.port), certificate.certificate(),
+				Duration.ofSeconds(TIMEOUT_SECONDS));
+		assertThat(this.netty.applicationProtocol()).isEqualTo("h3");
+
+		NettyHttp3Client.Response protocol = this.netty.send(NettyHttp3Client.Request.get("/protocol"));
+		assertThat(protocol.status()).isEqualTo(200);
+		assertThat(protocol.bodyAsString()).isEqualTo("HTTP/3.0 https secure");
+
+		NettyHttp3Client.Response challenged = this.netty.send(NettyHttp3Client.Request.get("/secure"));
+		assertThat(challenged.status()).isEqualTo(401);
+		assertThat(challenged.header("www-authenticate")).startsWith("Basic");
+
+		NettyHttp3Client.Response authenticated = this.netty.send(NettyHttp3Client.Request.get("/secure")
+			.header("authorization", "Basic " + base64("user:secret")));
+		assertThat(authenticated.status()).isEqualTo(200);
+		assertThat(authenticated.bodyAsString()).isEqualTo("user over HTTP/3.0");
+	}
+
+	@Test
 	void http2ResponsesAdvertiseHttp3OnTheSamePortNumber() throws Exception {
 		ContentResponse response = get(http2, "/protocol", null);
 		assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
@@ -133,10 +168,13 @@ class Http3SpringBootTests {
 		var request = client.newRequest("https://localhost:" + this.port + path)
 			.timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 		if (credentials != null) {
-			String encoded = Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
-			request.headers((headers) -> headers.put(HttpHeader.AUTHORIZATION, "Basic " + encoded));
+			request.headers((headers) -> headers.put(HttpHeader.AUTHORIZATION, "Basic " + base64(credentials)));
 		}
 		return request.send();
+	}
+
+	private static String base64(String credentials) {
+		return Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
 	}
 
 	private static Path createDirectory() {

@@ -1,4 +1,4 @@
-package dev.h3servlet.servlet;
+package dev.h3servlet.connector.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -29,9 +29,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Jetty's frame-level HTTP/3 client, trusting any server certificate, for what {@code HttpClient} cannot do (reset a
- * stream mid-upload, watch GOAWAY frames).
+ * stream mid-upload, end a request after its field section, watch GOAWAY frames). Shared by the servlet-bridge and
+ * Spring Boot starter tests through connector's test-jar.
  */
-final class RawHttp3Client implements AutoCloseable {
+public final class RawHttp3Client implements AutoCloseable {
 
 	private final QuicheClientQuicConfiguration quic;
 
@@ -48,12 +49,12 @@ final class RawHttp3Client implements AutoCloseable {
 		this.client.start();
 	}
 
-	static RawHttp3Client start() throws Exception {
+	public static RawHttp3Client start() throws Exception {
 		return new RawHttp3Client();
 	}
 
 	/** Opens an HTTP/3 session (a QUIC connection) to 127.0.0.1 on the given UDP port. */
-	Session.Client connect(int port, Session.Client.Listener listener) throws Exception {
+	public Session.Client connect(int port, Session.Client.Listener listener) throws Exception {
 		CompletableFuture<Session.Client> session = new CompletableFuture<>();
 		this.client.connect(new QuicheTransport(this.quic), new InetSocketAddress("127.0.0.1", port), listener,
 				Promise.Invocable.toPromise(session));
@@ -61,7 +62,7 @@ final class RawHttp3Client implements AutoCloseable {
 	}
 
 	/** Opens a request stream on the session; {@code last} says whether the field section ends the request. */
-	static Exchange request(Session.Client session, String method, URI uri, boolean last) throws Exception {
+	public static Exchange request(Session.Client session, String method, URI uri, boolean last) throws Exception {
 		MetaData.Request request = new MetaData.Request(method, HttpURI.from(uri), HttpVersion.HTTP_3,
 				HttpFields.EMPTY, -1);
 		Exchange exchange = new Exchange();
@@ -80,13 +81,13 @@ final class RawHttp3Client implements AutoCloseable {
 	 * One request stream, seen from the client: the response's field section when it comes, its body (UTF-8) when
 	 * its end comes, and the error code if the stream fails.
 	 */
-	static final class Exchange implements Stream.Client.Listener {
+	public static final class Exchange implements Stream.Client.Listener {
 
-		final CompletableFuture<MetaData.Response> head = new CompletableFuture<>();
+		public final CompletableFuture<MetaData.Response> head = new CompletableFuture<>();
 
-		final CompletableFuture<String> body = new CompletableFuture<>();
+		public final CompletableFuture<String> body = new CompletableFuture<>();
 
-		final CompletableFuture<Long> failure = new CompletableFuture<>();
+		public final CompletableFuture<Long> failure = new CompletableFuture<>();
 
 		private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
@@ -123,7 +124,7 @@ final class RawHttp3Client implements AutoCloseable {
 		}
 
 		/** Ends the request stream with an empty, last DATA frame. */
-		void endRequest() throws Exception {
+		public void endRequest() throws Exception {
 			CompletableFuture<Stream> sent = new CompletableFuture<>();
 			this.stream.data(new DataFrame(ByteBuffer.allocate(0), true), Promise.Invocable.toPromise(sent));
 			sent.get(30, TimeUnit.SECONDS);

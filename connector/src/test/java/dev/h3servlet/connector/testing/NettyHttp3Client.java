@@ -1,4 +1,4 @@
-package dev.h3servlet.it.support;
+package dev.h3servlet.connector.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
