@@ -1,0 +1,135 @@
+package dev.h3servlet.it.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A process an end-to-end test runs (a JVM serving an app): started, awaited until a line of its output matches a
+ * pattern, then stopped. Every wait is bounded; its output (stdout and stderr) is kept for assertions and printed to
+ * the test's output, prefixed with its name, when it is stopped.
+ */
+final class ChildProcess {
+
+	static final long READY_TIMEOUT_SECONDS = 60;
+
+	static final long STOP_TIMEOUT_SECONDS = 15;
+
+	private final String name;
+
+	private final Process process;
+
+	private final Pattern readyPattern;
+
+	private final List<String> output = new CopyOnWriteArrayList<>();
+
+	private final CompletableFuture<Matcher> ready = new CompletableFuture<>();
+
+	private ChildProcess(String name, Process process, Pattern readyPattern) {
+		this.name = name;
+		this.process = process;
+		this.readyPattern = readyPattern;
+	}
+
+	/**
+	 * Starts the process and waits until a line of its output matches the pattern.
+	 * @throws IllegalStateException if it is not ready in time or ends first (the message holds its output)
+	 */
+	static ChildProcess start(String name, ProcessBuilder builder, Pattern readyPattern) throws Exception {
+		ChildProcess child = new ChildProcess(name, builder.redirectErrorStream(true).start(), readyPattern);
+		Thread reader = new Thread(child::readOutput, name + "-output");
+		reader.setDaemon(true);
+		reader.start();
+		try {
+			child.ready.get(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+			return child;
+		}
+		catch (TimeoutException | ExecutionException ex) {
+			child.process.destroyForcibly().waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+			throw new IllegalStateException("The " + name + " was not ready in " + READY_TIMEOUT_SECONDS
+					+ " s; its output:\n" + child.joinedOutput(), ex);
+		}
+	}
+
+	/** The line that said it was ready. */
+	Matcher ready() {
+		return this.ready.join();
+	}
+
+	List<String> output() {
+		return List.copyOf(this.output);
+	}
+
+	String joinedOutput() {
+		return String.join("\n", this.output);
+	}
+
+	/**
+	 * Terminates it as {@code kill} does (SIGTERM on Linux: shutdown hooks run).
+	 * @return its exit code
+	 * @throws IllegalStateException if it does not exit in time (it is then killed)
+	 */
+	int terminate() throws InterruptedException {
+		this.process.destroy();
+		awaitExit("SIGTERM");
+		return this.process.exitValue();
+	}
+
+	/**
+	 * Stops it: by closing its stdin when {@code closeStdin}, else with SIGTERM; prints its output.
+	 * @throws IllegalStateException if it does not exit in time (it is then killed)
+	 */
+	void stop(boolean closeStdin) throws Exception {
+		try {
+			if (!this.process.isAlive()) {
+				return;
+			}
+			if (closeStdin) {
+				this.process.getOutputStream().close();
+				awaitExit("its stdin closing");
+			}
+			else {
+				terminate();
+			}
+		}
+		finally {
+			this.output.forEach((line) -> System.out.println("[" + this.name + "] " + line));
+		}
+	}
+
+	private void awaitExit(String after) throws InterruptedException {
+		if (this.process.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+			return;
+		}
+		this.process.destroyForcibly().waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		throw new IllegalStateException("The " + this.name + " did not exit within " + STOP_TIMEOUT_SECONDS
+				+ " s of " + after + "; its output:\n" + joinedOutput());
+	}
+
+	private void readOutput() {
+		try (BufferedReader lines = new BufferedReader(
+				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
+			for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+				this.output.add(line);
+				Matcher matcher = this.readyPattern.matcher(line);
+				if (matcher.find()) {
+					this.ready.complete(matcher);
+				}
+			}
+			this.ready.completeExceptionally(new IllegalStateException("its output ended"));
+		}
+		catch (IOException ex) {
+			this.ready.completeExceptionally(ex);
+		}
+	}
+
+}
