@@ -35,8 +35,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RestController;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -183,29 +181,6 @@ class Http3GracefulShutdownTests {
 		@Bean
 		SecurityFilterChain securityFilterChain(HttpSecurity http) {
 			return http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll()).build();
-		}
-
-	}
-
-	@RestController
-	static class SlowController {
-
-		static volatile CountDownLatch entered;
-
-		static volatile CountDownLatch release;
-
-		@GetMapping("/slow")
-		String slow(jakarta.servlet.http.HttpServletRequest request) throws InterruptedException {
-			entered.countDown();
-			if (!release.await(TIMEOUT_SECONDS * 2, TimeUnit.SECONDS)) {
-				throw new IllegalStateException("not released");
-			}
-			return "slow over " + request.getProtocol();
-		}
-
-		@GetMapping("/fast")
-		String fast() {
-			return "fast";
 		}
 
 	}
