@@ -12,13 +12,14 @@ import org.eclipse.jetty.util.Callback;
  * <ul>
  * <li>a response with {@code Connection: close} closes its HTTP/3 connection gracefully (GOAWAY) once complete,
  * instead of the header being dropped without effect;</li>
+ * <li>a request stream the client resets fails the app's reads with an {@code IOException} on every path, also in
+ * {@code ReadListener.onError} (see {@link IOExceptionFailures});</li>
  * <li>the end of a bodiless request that the client sent late is read before the response's last frame, which
  * keeps quiche and Jetty out of a busy loop that freezes the connection (see {@link RequestEndBeforeResponseEnd}).</li>
  * </ul>
  * The TLS request attributes come from the connector ({@code Http3SecureRequestCustomizer}, put in place of Jetty's by
- * {@code Http3Connectors.install}). Jetty 12.1.5 already does the rest, and the tests hold it to it: connection-specific response fields are left off
- * the wire by its QPACK encoder, trailers work both ways, and a stream reset mid-upload fails the servlet's read with
- * an {@code IOException}.
+ * {@code Http3Connectors.install}). Jetty 12.1.5 already does the rest, and the tests hold it to it: connection-specific
+ * response fields are left off the wire by its QPACK encoder, and trailers work both ways.
  */
 public class Http3BridgeHandler extends Handler.Wrapper {
 
@@ -31,8 +32,9 @@ public class Http3BridgeHandler extends Handler.Wrapper {
 		if (request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_3) {
 			return super.handle(request, response, callback);
 		}
-		Response bridged = RequestEndBeforeResponseEnd.wrap(request, response);
-		return super.handle(request, bridged, new ConnectionCloseCallback(request, bridged, callback));
+		Request bridgedRequest = new IOExceptionFailures(request);
+		Response bridged = RequestEndBeforeResponseEnd.wrap(bridgedRequest, response);
+		return super.handle(bridgedRequest, bridged, new ConnectionCloseCallback(bridgedRequest, bridged, callback));
 	}
 
 }
