@@ -203,11 +203,8 @@ class Http3AutoConfigurationTests {
 
 	@Test
 	void withoutJettyFailsWithThePomLinesThatSwitchToJetty() {
-		new WebApplicationContextRunner(AnnotationConfigServletWebServerApplicationContext::new)
+		otherServerRunner()
 			.withClassLoader(new FilteredClassLoader("org.eclipse.jetty", "org.springframework.boot.jetty"))
-			.withConfiguration(AutoConfigurations.of(Http3AutoConfiguration.class,
-					Http3RequiresJettyAutoConfiguration.class))
-			.withUserConfiguration(OtherServerConfiguration.class)
 			.withPropertyValues("server.http3.enabled=true")
 			.run((context) -> {
 				assertThat(context).hasFailed();
@@ -220,10 +217,7 @@ class Http3AutoConfigurationTests {
 
 	@Test
 	void onAnotherServerBesideJettyFails() {
-		new WebApplicationContextRunner(AnnotationConfigServletWebServerApplicationContext::new)
-			.withConfiguration(AutoConfigurations.of(Http3AutoConfiguration.class,
-					Http3RequiresJettyAutoConfiguration.class))
-			.withUserConfiguration(OtherServerConfiguration.class)
+		otherServerRunner()
 			.withPropertyValues("server.http3.enabled=true")
 			.run((context) -> {
 				assertThat(context).hasFailed();
@@ -234,12 +228,17 @@ class Http3AutoConfigurationTests {
 
 	@Test
 	void onAnotherServerWhenDisabledStartsNormally() {
-		new WebApplicationContextRunner(AnnotationConfigServletWebServerApplicationContext::new)
+		otherServerRunner()
 			.withClassLoader(new FilteredClassLoader("org.eclipse.jetty", "org.springframework.boot.jetty"))
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	/** A servlet app whose embedded server is not Jetty's, with both auto-configurations. */
+	private static WebApplicationContextRunner otherServerRunner() {
+		return new WebApplicationContextRunner(AnnotationConfigServletWebServerApplicationContext::new)
 			.withConfiguration(AutoConfigurations.of(Http3AutoConfiguration.class,
 					Http3RequiresJettyAutoConfiguration.class))
-			.withUserConfiguration(OtherServerConfiguration.class)
-			.run((context) -> assertThat(context).hasNotFailed());
+			.withUserConfiguration(OtherServerConfiguration.class);
 	}
 
 	private static int maxRequestHeadersSize(AssertableWebApplicationContext context) {
