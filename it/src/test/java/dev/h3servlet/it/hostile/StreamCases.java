@@ -1,0 +1,204 @@
+package dev.h3servlet.it.hostile;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.h3servlet.it.hostile.HostileHttp3Tests.Context;
+import dev.h3servlet.it.hostile.HostileHttp3Tests.HostileCase;
+import dev.h3servlet.it.hostile.HostileHttp3Tests.ServletRule;
+import dev.h3servlet.it.hostile.Http3Wire.FieldSection;
+import dev.h3servlet.it.hostile.RawQuicConnection.RawStream;
+
+import static dev.h3servlet.it.hostile.Http3Wire.concat;
+import static dev.h3servlet.it.hostile.Http3Wire.data;
+
+/**
+ * Cases about streams and connections rather than single frames: a reset mid-body, late request ends, the stream
+ * limit, and a peer that vanishes without closing.
+ */
+final class StreamCases {
+
+	static final int LATE_END_REQUESTS = 20;
+
+	private StreamCases() {
+	}
+
+	static List<HostileCase> all() {
+		List<HostileCase> cases = new ArrayList<>();
+		cases.add(new HostileCase("reset-mid-body", "9114 4.1.1, RFC 9000 3.2",
+				"servlet's read fails; the connection keeps serving (200 on a new stream)", StreamCases::resetMidBody,
+				(o) -> o.isResponse(200), new ServletRule("body read failed, then one GET",
+						(seen) -> seen.size() == 2 && seen.get(0).contains("body read failed")
+								&& seen.get(1).equals("GET HTTP/3.0")),
+				null));
+		cases.add(new HostileCase("late-fin-get-x" + LATE_END_REQUESTS, "9114 4.1 (FIN may come in its own frame)",
+				"every GET answered 200; the connection keeps serving", StreamCases::lateFinGets,
+				(o) -> o.isResponse(200),
+				new ServletRule("invoked " + (LATE_END_REQUESTS + 1) + " times over HTTP/3.0",
+						(seen) -> seen.size() == LATE_END_REQUESTS + 1
+								&& seen.stream().allMatch((s) -> s.equals("GET HTTP/3.0"))),
+				null));
+		cases.add(new HostileCase("late-fin-after-unread-post-response", "9114 4.1",
+				"response 200; the late FIN changes nothing; next request on the connection 200",
+				StreamCases::lateFinAfterUnreadPost, (o) -> o.isResponse(200),
+				new ServletRule("POST (body unread), then one GET",
+						(seen) -> seen.size() == 2 && seen.get(1).equals("GET HTTP/3.0")),
+				null));
+		cases.add(new HostileCase("stream-limit", "RFC 9000 4.6",
+				"server advertises " + HostileHttp3Tests.MAX_STREAMS + " streams; a stream beyond them is not "
+						+ "accepted; ending streams grants new ones (200)",
+				StreamCases::streamLimit, (o) -> o.isResponse(200) && o.detail().contains("refused"),
+				new ServletRule(HostileHttp3Tests.MAX_STREAMS + " POSTs and one GET",
+						(seen) -> seen.size() == HostileHttp3Tests.MAX_STREAMS + 1),
+				null));
+		cases.add(new HostileCase("peer-vanishes-without-close", "RFC 9000 10.1",
+				"idle timeout reclaims the connection: server's open connections back to 0", StreamCases::vanish,
+				(o) -> o.detail().startsWith("reclaimed"), ServletRule.ANY, null));
+		return cases;
+	}
+
+	/** POST with Content-Length 1000, 100 bytes, then RESET_STREAM; then a GET on a new stream. */
+	static Outcome resetMidBody(Context c) throws IOException {
+		RawQuicConnection connection = c.connect();
+		RawStream upload = connection.openRequestStream();
+		upload.write(concat(FieldSection.request("POST", c.authority(), c.path()).add("content-length", "1000").frame(),
+				data(new byte[100])));
+		awaitInvocations(c.caseName, 0, 300);
+		upload.reset(HostileCases.H3_REQUEST_CANCELLED);
+		boolean failed = awaitInvocations(c.caseName, 1, 3000);
+		c.note(failed ? "servlet's read ended" : "servlet still reading after 3 s");
+		RawStream next = connection.openRequestStream();
+		next.writeAndFin(c.get().frame());
+		return c.await(connection, next);
+	}
+
+	/** GETs whose FIN comes in a zero-length STREAM frame after the field section, one after another. */
+	static Outcome lateFinGets(Context c) throws IOException {
+		RawQuicConnection connection = c.connect();
+		for (int i = 0; i < LATE_END_REQUESTS; i++) {
+			RawStream stream = connection.openRequestStream();
+			stream.write(c.get().frame());
+			RawQuicConnection.sleep(20);
+			stream.fin();
+			Outcome outcome = c.await(connection, stream);
+			if (!outcome.isResponse(200)) {
+				c.note("GET " + (i + 1) + " of " + LATE_END_REQUESTS + ": " + outcome);
+				return outcome;
+			}
+		}
+		RawStream last = connection.openRequestStream();
+		last.writeAndFin(c.get().frame());
+		return c.await(connection, last);
+	}
+
+	/**
+	 * A POST without Content-Length whose servlet answers without reading; the client sends the request's FIN only
+	 * after the whole response arrived. Then a GET on the same connection.
+	 */
+	static Outcome lateFinAfterUnreadPost(Context c) throws IOException {
+		RawQuicConnection connection = c.connect();
+		RawStream post = connection.openRequestStream();
+		post.write(FieldSection.request("POST", c.authority(), c.path() + "&noread").frame());
+		Outcome response = c.await(connection, post);
+		c.note("POST: " + response);
+		RawQuicConnection.sleep(200);
+		try {
+			post.fin();
+			c.note("late FIN sent");
+		}
+		catch (IOException ex) {
+			c.note("late FIN not sent: " + ex.getCause());
+		}
+		RawQuicConnection.sleep(200);
+		RawStream next = connection.openRequestStream();
+		next.writeAndFin(c.get().frame());
+		return c.await(connection, next);
+	}
+
+	/** Fills the server's stream limit with uploads waiting for their bodies, tries one more, then ends them. */
+	static Outcome streamLimit(Context c) throws IOException {
+		RawQuicConnection connection = c.connect();
+		long allowed = HostileHttp3Tests.peerAllowedBidi(connection);
+		c.note("server allows " + allowed + " streams");
+		List<RawStream> uploads = new ArrayList<>();
+		for (int i = 0; i < allowed; i++) {
+			RawStream upload = connection.openRequestStream();
+			upload.write(FieldSection.request("POST", c.authority(), c.path()).add("content-length", "10").frame());
+			uploads.add(upload);
+		}
+		String extra;
+		try {
+			RawStream beyond = connection.openRequestStream();
+			beyond.writeAndFin(c.get().frame());
+			extra = "stream " + beyond.id() + " beyond the limit was sent: " + c.await(connection, beyond);
+		}
+		catch (IOException ex) {
+			extra = "stream beyond the limit refused by the client's quiche (" + rootMessage(ex) + ")";
+		}
+		c.note(extra);
+		int answered = 0;
+		for (RawStream upload : uploads) {
+			upload.writeAndFin(data("0123456789"));
+		}
+		for (RawStream upload : uploads) {
+			answered += c.await(connection, upload).isResponse(200) ? 1 : 0;
+		}
+		c.note(answered + " of " + uploads.size() + " uploads answered 200");
+		if (answered != uploads.size() || allowed != HostileHttp3Tests.MAX_STREAMS) {
+			return Outcome.other("limit " + allowed + ", " + answered + " answered");
+		}
+		RawStream next = connection.openRequestStream();
+		next.writeAndFin(c.get().frame());
+		Outcome outcome = c.await(connection, next);
+		return extra.contains("refused") && outcome.kind() == Outcome.Kind.RESPONSE
+				? Outcome.response(outcome.status(), outcome.detail() + " (beyond the limit: refused)") : outcome;
+	}
+
+	/** An open request, then the client disappears: no CONNECTION_CLOSE, no more packets. */
+	static Outcome vanish(Context c) throws IOException {
+		RawQuicConnection connection = c.connect();
+		RawStream stream = connection.openRequestStream();
+		stream.write(c.get().frame());
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+		while (HostileHttp3Tests.openConnections() == 0 && System.nanoTime() < deadline) {
+			RawQuicConnection.sleep(10);
+		}
+		int open = HostileHttp3Tests.openConnections();
+		c.note("server's open connections before vanishing: " + open);
+		connection.vanish();
+		long start = System.nanoTime();
+		deadline = start + HostileHttp3Tests.IDLE_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(5);
+		while (HostileHttp3Tests.openConnections() > 0 && System.nanoTime() < deadline) {
+			RawQuicConnection.sleep(20);
+		}
+		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+		int left = HostileHttp3Tests.openConnections();
+		if (open >= 1 && left == 0) {
+			return Outcome.other("reclaimed: open connections " + open + " -> 0 in " + millis + " ms");
+		}
+		return Outcome.other("not reclaimed: open connections " + open + " -> " + left + " after " + millis + " ms");
+	}
+
+	/** Waits until the servlet recorded more than {@code count} invocations of the case, at most the given time. */
+	static boolean awaitInvocations(String caseName, int count, long millis) {
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+		while (System.nanoTime() < deadline) {
+			if (HostileHttp3Tests.servlet.invocations(caseName).size() > count) {
+				return true;
+			}
+			RawQuicConnection.sleep(10);
+		}
+		return false;
+	}
+
+	private static String rootMessage(Throwable failure) {
+		Throwable cause = failure;
+		while (cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return cause.toString();
+	}
+
+}
