@@ -45,7 +45,7 @@ record Outcome(Kind kind, long code, int status, String detail) {
 
 	static Outcome idleClose(RawQuicConnection.Close close) {
 		return new Outcome(Kind.NO_ERROR_CLOSE, close.code(), 0,
-				"not acted on: CONNECTION_CLOSE 0x100 (H3_NO_ERROR) when the idle timeout expired");
+				"not acted on: CONNECTION_CLOSE 0x100 (H3_NO_ERROR) \"" + close.reason() + "\" when the idle timeout expired");
 	}
 
 	static Outcome streamReset(long code) {
@@ -83,7 +83,8 @@ record Outcome(Kind kind, long code, int status, String detail) {
 	@Override
 	public String toString() {
 		return switch (this.kind) {
-			case CONNECTION_ERROR -> "CONNECTION_CLOSE " + hex(this.code) + " (" + name(this.code) + ")";
+			case CONNECTION_ERROR -> "CONNECTION_CLOSE " + hex(this.code) + " (" + name(this.code) + ")"
+					+ (this.detail.contains("\"") ? " " + this.detail.substring(this.detail.indexOf('"')) : "");
 			case TRANSPORT_ERROR -> "CONNECTION_CLOSE transport " + hex(this.code) + " " + this.detail;
 			default -> this.detail;
 		};

@@ -251,8 +251,6 @@ final class RawQuicConnection implements AutoCloseable {
 
 		private final CompletableFuture<Close> closed;
 
-		private volatile QuicConnectionCloseEvent closeEvent;
-
 		ConnectionHandler(CompletableFuture<Close> closed) {
 			this.closed = closed;
 		}
@@ -260,22 +258,18 @@ final class RawQuicConnection implements AutoCloseable {
 		@Override
 		public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
 			if (event instanceof QuicConnectionCloseEvent close) {
-				this.closeEvent = close;
+				// The close is known now; the channel becomes inactive only after the draining period (RFC 9000
+				// 10.2.2), a second or more later.
+				this.closed.complete(new Close(true, close.isApplicationClose(), Integer.toUnsignedLong(close.error()),
+						new String(close.reason(), java.nio.charset.StandardCharsets.UTF_8), false));
 			}
 			super.userEventTriggered(ctx, event);
 		}
 
 		@Override
 		public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-			QuicConnectionCloseEvent close = this.closeEvent;
 			QuicChannel channel = (QuicChannel) ctx.channel();
-			if (close != null) {
-				this.closed.complete(new Close(true, close.isApplicationClose(), Integer.toUnsignedLong(close.error()),
-						new String(close.reason(), java.nio.charset.StandardCharsets.UTF_8), false));
-			}
-			else {
-				this.closed.complete(new Close(false, false, 0, "", channel.isTimedOut()));
-			}
+			this.closed.complete(new Close(false, false, 0, "", channel.isTimedOut()));
 			super.channelInactive(ctx);
 		}
 
@@ -323,6 +317,11 @@ final class RawQuicConnection implements AutoCloseable {
 		/** Ends the stream: a zero-length STREAM frame with FIN. */
 		RawStream fin() throws IOException {
 			return awaitWrite(this.channel.shutdownOutput(), "send FIN");
+		}
+
+		/** Starts ending the stream (FIN) without waiting; the future says whether quiche took it. */
+		io.netty.channel.ChannelFuture finWithoutWaiting() {
+			return this.channel.shutdownOutput();
 		}
 
 		/** Sends RESET_STREAM with the error code. */
