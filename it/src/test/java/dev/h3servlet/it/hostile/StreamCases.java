@@ -40,6 +40,12 @@ final class StreamCases {
 						(seen) -> seen.size() == LATE_END_REQUESTS + 1
 								&& seen.stream().allMatch((s) -> s.equals("GET HTTP/3.0"))),
 				null));
+		cases.add(new HostileCase("late-fin-post-empty-x" + LATE_END_REQUESTS, "9114 4.1 (FIN may come in its own frame)",
+				"every POST (Content-Length: 0) answered 200; the connection keeps serving",
+				(c) -> lateFins(c, "POST", "0"), (o) -> o.isResponse(200),
+				new ServletRule("invoked " + (LATE_END_REQUESTS + 1) + " times over HTTP/3.0",
+						(seen) -> seen.size() == LATE_END_REQUESTS + 1),
+				null));
 		cases.add(new HostileCase("late-fin-after-unread-post-response", "9114 4.1",
 				"response 200; the late FIN changes nothing; next request on the connection 200",
 				StreamCases::lateFinAfterUnreadPost, (o) -> o.isResponse(200),
@@ -75,18 +81,32 @@ final class StreamCases {
 
 	/** GETs whose FIN comes in a zero-length STREAM frame after the field section, one after another. */
 	static Outcome lateFinGets(Context c) throws IOException {
+		return lateFins(c, "GET", null);
+	}
+
+	/** Requests whose FIN comes in a zero-length STREAM frame after the field section, one after another. */
+	static Outcome lateFins(Context c, String method, String contentLength) throws IOException {
 		RawQuicConnection connection = c.connect();
+		int slow = 0;
 		for (int i = 0; i < LATE_END_REQUESTS; i++) {
 			RawStream stream = connection.openRequestStream();
-			stream.write(c.get().frame());
+			FieldSection fields = FieldSection.request(method, c.authority(), c.path());
+			if (contentLength != null) {
+				fields.add("content-length", contentLength);
+			}
+			stream.write(fields.frame());
 			RawQuicConnection.sleep(20);
 			stream.fin();
+			long start = System.nanoTime();
 			Outcome outcome = c.await(connection, stream);
+			slow += (System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(900)) ? 1 : 0;
 			if (!outcome.isResponse(200)) {
-				c.note("GET " + (i + 1) + " of " + LATE_END_REQUESTS + ": " + outcome);
+				c.note(method + " " + (i + 1) + " of " + LATE_END_REQUESTS + ": " + outcome);
 				return outcome;
 			}
 		}
+		c.note(slow + " of " + LATE_END_REQUESTS + " answered only after >= 900 ms (the bridge waits up to "
+				+ "1 s for the request's end before the response's last write)");
 		return c.getOnSameConnection(connection);
 	}
 
