@@ -125,8 +125,7 @@ final class HostileCases {
 		}));
 		cases.add(connectionError("client-push-stream", "9114 6.2.2", H3_STREAM_CREATION_ERROR, (c) -> {
 			RawQuicConnection connection = c.connect();
-			RawStream push = connection.openUnidirectional(Http3Wire.STREAM_PUSH);
-			push.write(varint(0));
+			RawStream push = connection.openUnidirectional(Http3Wire.STREAM_PUSH, varint(0));
 			Outcome outcome = c.await(connection, null);
 			c.note("later write on the push stream: " + push.probeWrite());
 			return outcome;

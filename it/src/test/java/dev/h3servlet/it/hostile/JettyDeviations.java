@@ -54,16 +54,18 @@ final class JettyDeviations {
 		add("second-control-stream", notActedOn, false,
 				"Jetty opens a parser for every control stream it is given (UnidirectionalStreamConnection). RFC 9114 "
 						+ "6.2.1: a second control stream MUST be a connection error H3_STREAM_CREATION_ERROR");
-		add("client-push-stream", notActedOn, false,
-				"Jetty aborts only that stream (STOP_SENDING with H3_STREAM_CREATION_ERROR, per its source; the "
-						+ "client's next write on it fails) and keeps the connection. RFC 9114 6.2.2: a client-initiated "
-						+ "push stream MUST be a connection error H3_STREAM_CREATION_ERROR");
+		add("client-push-stream", notActedOn.or((o) -> o.isConnectionError(0x102)), false,
+				"Jetty aborts only that stream (its source: disconnect with H3_STREAM_CREATION_ERROR; the client's next "
+						+ "write on it fails) and keeps the connection, then is told the dead stream is readable again "
+						+ "and again (5 to 57 'failed to shutdown stream 6: QUICHE_ERR_INVALID_STREAM_STATE' logged in "
+						+ "100 ms); in one run of several it closed the whole connection instead. RFC 9114 6.2.2: a "
+						+ "client-initiated push stream MUST be a connection error H3_STREAM_CREATION_ERROR");
 		add("second-qpack-encoder-stream", notActedOn, false,
 				"Jetty accepts a second QPACK encoder stream. RFC 9204 4.2: MUST be a connection error "
 						+ "H3_STREAM_CREATION_ERROR");
 		add("qpack-encoder-stream-closed", notActedOn.or((o) -> o.isConnectionError(0x102)), false,
-				"Jetty either ignores it (most runs) or closes the connection with H3_INTERNAL_ERROR (0x102), "
-						+ "depending on whether the FIN comes with the stream type or after it. RFC 9204 4.2: "
+				"Jetty closes the connection with H3_INTERNAL_ERROR (0x102) \"internal_error\" or, in some runs, "
+						+ "ignores it until the idle timeout. RFC 9204 4.2: "
 						+ "closing the encoder stream MUST be a connection error H3_CLOSED_CRITICAL_STREAM");
 		add("oversize-field-section", (o) -> o.isConnectionError(0x200), false,
 				"Jetty's QPACK decoder enforces the header size limit (maxRequestHeadersSize, which it does not "

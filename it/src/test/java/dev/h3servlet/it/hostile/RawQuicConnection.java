@@ -19,7 +19,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -110,7 +109,6 @@ final class RawQuicConnection implements AutoCloseable {
 			List<RawStream> serverStreams = new CopyOnWriteArrayList<>();
 			Future<QuicChannel> connecting = QuicChannel.newBootstrap(datagramChannel)
 				.handler(new ConnectionHandler(closed))
-				.streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
 				.streamHandler(new ChannelInboundHandlerAdapter() {
 					@Override
 					public void handlerAdded(ChannelHandlerContext ctx) {
@@ -144,8 +142,13 @@ final class RawQuicConnection implements AutoCloseable {
 
 	/** Opens a unidirectional stream and writes its stream type. */
 	RawStream openUnidirectional(long streamType) throws IOException {
+		return openUnidirectional(streamType, new byte[0]);
+	}
+
+	/** Opens a unidirectional stream and writes its stream type and the bytes after it, together. */
+	RawStream openUnidirectional(long streamType, byte[] bytes) throws IOException {
 		RawStream stream = open(QuicStreamType.UNIDIRECTIONAL);
-		stream.write(Http3Wire.varint(streamType));
+		stream.write(Http3Wire.concat(Http3Wire.varint(streamType), bytes));
 		return stream;
 	}
 
@@ -160,7 +163,6 @@ final class RawQuicConnection implements AutoCloseable {
 		CompletableFuture<RawStream> opened = new CompletableFuture<>();
 		this.quicChannel.newStreamBootstrap()
 			.type(type)
-			.option(ChannelOption.ALLOW_HALF_CLOSURE, true)
 			.handler(new ChannelInboundHandlerAdapter() {
 				@Override
 				public void handlerAdded(ChannelHandlerContext ctx) {
