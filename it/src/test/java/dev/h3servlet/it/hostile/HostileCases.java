@@ -194,7 +194,9 @@ final class HostileCases {
 		cases.add(malformed("te-gzip", "9114 4.2", (c) -> request(c, c.get().add("te", "gzip").frame())));
 		cases.add(ignored("te-trailers-allowed", "9114 4.2", (c) -> request(c, c.get().add("te", "trailers").frame())));
 		cases.add(malformed("connect-without-authority", "9114 4.4", (c) -> request(c,
-				new FieldSection().add(":method", "CONNECT").frame())));
+				new FieldSection().add(":method", "CONNECT").frame()))
+			.withServletRule(new ServletRule("never invoked (servlet mapped at /*)", (seen) -> seen.isEmpty()
+					&& HostileHttp3Tests.servlet.invocations(HostileHttp3Tests.CountingServlet.NO_CASE).isEmpty())));
 		cases.add(bodyMismatch("content-length-longer-than-body", (c) -> request(c,
 				FieldSection.request("POST", c.authority(), c.path()).add("content-length", "10").frame(),
 				data("short"))));
@@ -230,9 +232,9 @@ final class HostileCases {
 		cases.add(connectionError("qpack-set-capacity-beyond-maximum", "9204 4.3.1", QPACK_ENCODER_STREAM_ERROR,
 				(c) -> {
 					RawQuicConnection connection = c.connect();
-					long maximum = connection.serverSettings().getOrDefault(Http3Wire.SETTINGS_QPACK_MAX_TABLE_CAPACITY,
-							0L);
-					c.note("server QPACK max table capacity " + maximum);
+					Map<Long, Long> settings = connection.serverSettings();
+					long maximum = settings.getOrDefault(Http3Wire.SETTINGS_QPACK_MAX_TABLE_CAPACITY, 0L);
+					c.note("server SETTINGS (id=value) " + settings);
 					connection.openUnidirectional(Http3Wire.STREAM_QPACK_ENCODER)
 						.write(Http3Wire.integer(0x20, 5, maximum + 1024));
 					return c.await(connection, null);

@@ -68,10 +68,11 @@ final class JettyDeviations {
 						+ "ignores it until the idle timeout. RFC 9204 4.2: "
 						+ "closing the encoder stream MUST be a connection error H3_CLOSED_CRITICAL_STREAM");
 		add("oversize-field-section", (o) -> o.isConnectionError(0x200), false,
-				"Jetty's QPACK decoder enforces the header size limit (maxRequestHeadersSize, which it does not "
-						+ "advertise as SETTINGS_MAX_FIELD_SECTION_SIZE) by failing the whole connection with "
-						+ "QPACK_DECOMPRESSION_FAILED, taking every other request on it down. RFC 9114 4.2.2/RFC 9110 "
-						+ "suggest answering the one request (431) or a stream error");
+				"Jetty advertises its limit (SETTINGS_MAX_FIELD_SECTION_SIZE = maxRequestHeaderSize, 4096 here) and "
+						+ "enforces it in the QPACK decoder by closing the whole connection with "
+						+ "QPACK_DECOMPRESSION_FAILED \"header_too_large\", taking every other request on it down. RFC "
+						+ "9114 4.2.2 only says the peer will likely refuse it; HTTP semantics (RFC 9110 15.5/RFC 6585 "
+						+ "431) and H3_MESSAGE_ERROR/H3_EXCESSIVE_LOAD are per request, and decompression did not fail");
 		Predicate<Outcome> messageError = (o) -> o.isConnectionError(0x10e);
 		String qpackCode = "connection closed, but with H3_MESSAGE_ERROR (0x10e) not QPACK_DECOMPRESSION_FAILED: "
 				+ "Jetty maps this decoding failure to a message error. RFC 9204 ";
