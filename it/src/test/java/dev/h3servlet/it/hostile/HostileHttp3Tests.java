@@ -476,6 +476,11 @@ class HostileHttp3Tests {
 		return Http3ServletServer.http3Connector(server.server()).getStatistics().getOpenConnections();
 	}
 
+	/** The server's connector statistics: request streams open on its connections. */
+	static long activeStreams() {
+		return Http3ServletServer.http3Connector(server.server()).getStatistics().getActiveStreams();
+	}
+
 	static long peerAllowedBidi(RawQuicConnection connection) throws IOException {
 		return connection.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL);
 	}

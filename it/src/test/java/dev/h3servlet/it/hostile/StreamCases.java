@@ -22,6 +22,8 @@ final class StreamCases {
 
 	static final int LATE_END_REQUESTS = 20;
 
+	static final int VANISHING_PEERS = 5;
+
 	private StreamCases() {
 	}
 
@@ -59,8 +61,9 @@ final class StreamCases {
 				new ServletRule(HostileHttp3Tests.MAX_STREAMS + " POSTs and one GET",
 						(seen) -> seen.size() == HostileHttp3Tests.MAX_STREAMS + 1),
 				null));
-		cases.add(new HostileCase("peer-vanishes-without-close", "RFC 9000 10.1",
-				"idle timeout reclaims the connection: server's open connections back to 0", StreamCases::vanish,
+		cases.add(new HostileCase("peers-vanish-without-close", "RFC 9000 10.1",
+				"idle timeout reclaims the " + VANISHING_PEERS + " connections (each with a request open): server's "
+						+ "open connections " + VANISHING_PEERS + " -> 0", StreamCases::vanish,
 				(o) -> o.detail().startsWith("reclaimed"), ServletRule.ANY, null));
 		return cases;
 	}
@@ -171,23 +174,26 @@ final class StreamCases {
 				? Outcome.response(outcome.status(), outcome.detail() + " (beyond the limit: refused)") : outcome;
 	}
 
-	/** An open request, then the client disappears: no CONNECTION_CLOSE, no more packets. */
+	/** Peers with a request open each disappear: no CONNECTION_CLOSE, no more packets. */
 	static Outcome vanish(Context c) throws IOException {
 		long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
 		while (HostileHttp3Tests.openConnections() > 0 && System.nanoTime() < quiet) {
 			RawQuicConnection.sleep(10);
 		}
 		c.note("server's open connections at the start: " + HostileHttp3Tests.openConnections());
-		RawQuicConnection connection = c.connect();
-		RawStream stream = connection.openRequestStream();
-		stream.write(c.get().frame());
+		List<RawQuicConnection> connections = new ArrayList<>();
+		for (int i = 0; i < VANISHING_PEERS; i++) {
+			RawQuicConnection connection = c.connect();
+			connection.openRequestStream().write(c.get().frame());
+			connections.add(connection);
+		}
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-		while (HostileHttp3Tests.openConnections() == 0 && System.nanoTime() < deadline) {
+		while (HostileHttp3Tests.openConnections() < VANISHING_PEERS && System.nanoTime() < deadline) {
 			RawQuicConnection.sleep(10);
 		}
 		int open = HostileHttp3Tests.openConnections();
 		c.note("server's open connections before vanishing: " + open);
-		connection.vanish();
+		connections.forEach(RawQuicConnection::vanish);
 		long start = System.nanoTime();
 		deadline = start + HostileHttp3Tests.IDLE_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(5);
 		while (HostileHttp3Tests.openConnections() > 0 && System.nanoTime() < deadline) {
@@ -195,10 +201,13 @@ final class StreamCases {
 		}
 		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 		int left = HostileHttp3Tests.openConnections();
-		if (open >= 1 && left == 0) {
-			return Outcome.other("reclaimed: open connections " + open + " -> 0 in " + millis + " ms");
+		long streams = HostileHttp3Tests.activeStreams();
+		if (open == VANISHING_PEERS && left == 0 && streams == 0) {
+			return Outcome.other("reclaimed: open connections " + open + " -> 0 (active streams 0) in " + millis
+					+ " ms");
 		}
-		return Outcome.other("not reclaimed: open connections " + open + " -> " + left + " after " + millis + " ms");
+		return Outcome.other("not reclaimed: open connections " + open + " -> " + left + ", active streams " + streams
+				+ " after " + millis + " ms");
 	}
 
 	/** Waits until the servlet recorded more than {@code count} invocations of the case, at most the given time. */
