@@ -1,11 +1,9 @@
 package dev.h3servlet.it.hostile;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 import dev.h3servlet.it.hostile.HostileHttp3Tests.Context;
 import dev.h3servlet.it.hostile.HostileHttp3Tests.HostileCase;

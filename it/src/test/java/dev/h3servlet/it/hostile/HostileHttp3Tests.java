@@ -78,7 +78,10 @@ class HostileHttp3Tests {
 	@TestFactory
 	Stream<DynamicTest> hostileInput() {
 		String only = System.getProperty("hostile.cases", ".*");
-		return HostileCases.all().stream().filter((c) -> c.name().matches(only)).map((c) -> DynamicTest.dynamicTest(c.name(), () -> run(c)));
+		return HostileCases.all()
+			.stream()
+			.filter((c) -> c.name().matches(only))
+			.map((c) -> DynamicTest.dynamicTest(c.name(), () -> run(c)));
 	}
 
 	@AfterAll
@@ -121,7 +124,10 @@ class HostileHttp3Tests {
 		return parts.toString();
 	}
 
-	/** A normal GET on a new connection: "200 HTTP/3.0" when the server answered and the servlet saw HTTP/3. */
+	/**
+	 * A normal GET on a new connection: "200 HTTP/3.0" when the server answered, the client negotiated {@code h3} and
+	 * the servlet saw HTTP/3.0.
+	 */
 	private static String healthCheck(String caseName) {
 		String key = "after-" + caseName;
 		try (NettyHttp3Client client = NettyHttp3Client.connect(
@@ -130,6 +136,7 @@ class HostileHttp3Tests {
 			NettyHttp3Client.Response response = client.send(NettyHttp3Client.Request.get("/count?case=" + key));
 			List<String> seen = servlet.invocations(key);
 			return response.status() + " " + response.header("x-protocol")
+					+ ("h3".equals(client.applicationProtocol()) ? "" : " (ALPN " + client.applicationProtocol() + ")")
 					+ (seen.equals(List.of("GET HTTP/3.0")) ? "" : " (servlet saw " + seen + ")");
 		}
 		catch (IOException ex) {
