@@ -58,7 +58,7 @@ class StandaloneJettyTests {
 		base = JettyBase.prepare(WORK.resolve("base"), certificate);
 		pemWorkDir = WORK.resolve("pem");
 		deleteFiles(pemWorkDir);
-		jetty = base.start("jetty.quic.pemWorkDir=" + pemWorkDir);
+		jetty = base.start("jetty.quic.pemWorkDir=" + pemWorkDir, "jetty.server.dumpAfterStart=true");
 	}
 
 	@AfterAll
@@ -128,6 +128,14 @@ class StandaloneJettyTests {
 		finally {
 			http11.stop();
 		}
+	}
+
+	@Test
+	void theBridgeWrapsTheDeployedAppsAndTheConnectorsCustomizersAreInPlace() {
+		// Jetty's dump after start: the server's handler (+=) is the bridge, above the contexts of the deployer.
+		assertThat(jetty.output()).anyMatch((line) -> line.startsWith("+= dhs.Http3BridgeHandler@"))
+			.anyMatch((line) -> line.contains("[dhc.Http3SecureRequestCustomizer@")
+					&& line.contains("AltSvcCustomizer{h3 port=" + jetty.port() + ", ma=86400}"));
 	}
 
 	@Test
