@@ -14,6 +14,8 @@ import org.eclipse.jetty.util.Callback;
  * instead of the header being dropped without effect;</li>
  * <li>a request stream the client resets fails the app's reads with an {@code IOException} on every path, also in
  * {@code ReadListener.onError} (see {@link IOExceptionFailures});</li>
+ * <li>a request without a {@code Host} field gets one from its {@code :authority}, as over HTTP/1.1 (see
+ * {@link AuthorityHostField});</li>
  * <li>the end of a bodiless request that the client sent late is read before the response's last frame, which
  * keeps quiche and Jetty out of a busy loop that freezes the connection (see {@link RequestEndBeforeResponseEnd}).</li>
  * </ul>
@@ -32,7 +34,7 @@ public class Http3BridgeHandler extends Handler.Wrapper {
 		if (request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_3) {
 			return super.handle(request, response, callback);
 		}
-		Request bridgedRequest = new IOExceptionFailures(request);
+		Request bridgedRequest = AuthorityHostField.wrap(new IOExceptionFailures(request));
 		Response bridged = RequestEndBeforeResponseEnd.wrap(bridgedRequest, response);
 		return super.handle(bridgedRequest, bridged, new ConnectionCloseCallback(bridgedRequest, bridged, callback));
 	}
