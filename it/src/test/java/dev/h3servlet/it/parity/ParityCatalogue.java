@@ -25,6 +25,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MultiPart;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.util.Fields;
 
 /**
@@ -161,7 +162,7 @@ final class ParityCatalogue {
 		cases.add(new ParityCase("upload-without-length", "a 1 MB request body of unknown length (chunked in HTTP/1.1)",
 				(run) -> {
 					ContentResponse response = run.send("post", run.request("post", "/digest").method(HttpMethod.POST)
-						.body(new InputStreamRequestContent("application/octet-stream", DeterministicBytes.stream(1024 * 1024))));
+						.body(unknownLength(run, "application/octet-stream", DeterministicBytes.stream(1024 * 1024))));
 					run.require(response.getContentAsString().contains("contentLength=-1 read=1048576 sha256="
 							+ DeterministicBytes.sha256Hex(1024 * 1024)), "the servlet to read 1 MB of unknown length");
 				}));
@@ -184,7 +185,7 @@ final class ParityCatalogue {
 		cases.add(new ParityCase("non-blocking-io", "ReadListener reads 256 KB sent without length, WriteListener writes it back",
 				(run) -> {
 					ContentResponse response = run.send("post", run.request("post", "/non-blocking").method(HttpMethod.POST)
-						.body(new InputStreamRequestContent("application/octet-stream", DeterministicBytes.stream(256 * 1024))));
+						.body(unknownLength(run, "application/octet-stream", DeterministicBytes.stream(256 * 1024))));
 					run.require(response.getContentAsString().startsWith("received=262144 sha256=" + DeterministicBytes.sha256Hex(256 * 1024)),
 							"the body read by the ReadListener");
 				}));
@@ -267,7 +268,7 @@ final class ParityCatalogue {
 		cases.add(new ParityCase("request-trailers", "getTrailerFields() of a body sent with trailers",
 				(run) -> {
 					ContentResponse response = run.send("post", run.request("post", "/trailers").method(HttpMethod.POST)
-						.body(new InputStreamRequestContent("text/plain", new ByteArrayInputStream(
+						.body(unknownLength(run, "text/plain", new ByteArrayInputStream(
 								"body with trailers".getBytes(StandardCharsets.UTF_8))))
 						.trailersSupplier(() -> HttpFields.build().put("X-Checksum", "abc123").put("X-Count", "1")));
 					run.require(response.getContentAsString().contains("x-checksum=abc123"), "the trailers in the servlet");
@@ -325,6 +326,11 @@ final class ParityCatalogue {
 		run.observation().response("stream", response, all.toByteArray());
 		run.observe("stream events read one by one", events);
 		run.require(events.size() == ParityApp.SseServlet.EVENTS && events.get(4).startsWith("id: 5"), "5 events, got " + events);
+	}
+
+	/** A body of unknown length: without Content-Length (chunked over HTTP/1.1). */
+	private static InputStreamRequestContent unknownLength(CaseRun run, String contentType, InputStream in) {
+		return new InputStreamRequestContent(contentType, in, new ByteBufferPool.Sized(run.client().getByteBufferPool()));
 	}
 
 	private static byte[] gunzip(byte[] content) throws IOException {
