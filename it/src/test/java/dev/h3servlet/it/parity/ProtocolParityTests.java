@@ -67,11 +67,7 @@ class ProtocolParityTests {
 		clients.put(HttpVersion.HTTP_1_1, JettyClients.http11());
 		clients.put(HttpVersion.HTTP_2, JettyClients.http2());
 		clients.put(HttpVersion.HTTP_3, JettyClients.http3());
-		for (HttpClient client : clients.values()) {
-			// Redirects are compared, not followed; gzip is decoded by the case that asks for it.
-			client.setFollowRedirects(false);
-			client.getContentDecoderFactories().clear();
-		}
+		clients.values().forEach(ProtocolParityTests::configure);
 	}
 
 	@AfterAll
@@ -120,6 +116,7 @@ class ProtocolParityTests {
 			catch (Throwable ex) {
 				cells.put(version, "FAIL");
 				problems.add(version + " failed: " + ex);
+				renewClient(version, ex);
 			}
 			millis.put(version, (System.nanoTime() - start) / 1_000_000);
 		}
@@ -180,6 +177,29 @@ class ProtocolParityTests {
 					+ version + ": " + abbreviate(String.join("\n", onlyActual));
 		}
 		return "HTTP/1.1=" + abbreviate(expected) + " " + version + "=" + abbreviate(actual);
+	}
+
+	/** A fresh client after a failure, so that a broken connection fails one case rather than every later one. */
+	private static void renewClient(HttpVersion version, Throwable failure) {
+		try {
+			clients.remove(version).stop();
+			HttpClient client = switch (version) {
+				case HTTP_1_1 -> JettyClients.http11();
+				case HTTP_2 -> JettyClients.http2();
+				default -> JettyClients.http3();
+			};
+			configure(client);
+			clients.put(version, client);
+		}
+		catch (Exception ex) {
+			failure.addSuppressed(ex);
+		}
+	}
+
+	private static void configure(HttpClient client) {
+		// Redirects are compared, not followed; gzip is decoded by the case that asks for it.
+		client.setFollowRedirects(false);
+		client.getContentDecoderFactories().clear();
 	}
 
 	private static String abbreviate(String value) {
