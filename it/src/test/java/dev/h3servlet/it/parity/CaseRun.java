@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
@@ -13,6 +14,8 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
 
 /**
@@ -39,11 +42,18 @@ final class CaseRun {
 
 	private final List<String[]> requests = new ArrayList<>();
 
+	private boolean exchangeFailed;
+
 	CaseRun(String caseName, HttpVersion version, HttpClient client, URI base) {
 		this.caseName = caseName;
 		this.version = version;
 		this.client = client;
 		this.base = base;
+	}
+
+	/** Whether an exchange sent with {@link #sendOutcome} failed (its connection may be unusable). */
+	boolean exchangeFailed() {
+		return this.exchangeFailed;
 	}
 
 	HttpVersion version() {
@@ -72,6 +82,17 @@ final class CaseRun {
 		return send(step, request(step, pathAndQuery));
 	}
 
+	/** A GET with extra request fields, sent and recorded under {@code step}. */
+	ContentResponse get(String step, String pathAndQuery, Consumer<HttpFields.Mutable> headers) throws Exception {
+		return send(step, request(step, pathAndQuery).headers(headers));
+	}
+
+	/** A request with {@code method} and {@code body} (or none), sent and recorded under {@code step}. */
+	ContentResponse send(String step, HttpMethod method, String pathAndQuery, Request.Content body) throws Exception {
+		Request request = request(step, pathAndQuery).method(method);
+		return send(step, (body != null) ? request.body(body) : request);
+	}
+
 	/** Sends the request and records its response under {@code step}. */
 	ContentResponse send(String step, Request request) throws Exception {
 		ContentResponse response;
@@ -94,8 +115,9 @@ final class CaseRun {
 	 */
 	ContentResponse sendOutcome(String step, Request request, long timeoutSeconds) throws Exception {
 		try {
-			ContentResponse response = new CompletableResponseListener(request.timeout(timeoutSeconds, TimeUnit.SECONDS),
-					MAX_RESPONSE_SIZE).send().get(timeoutSeconds + 5, TimeUnit.SECONDS);
+			request.timeout(timeoutSeconds, TimeUnit.SECONDS);
+			ContentResponse response = new CompletableResponseListener(request, MAX_RESPONSE_SIZE).send()
+				.get(timeoutSeconds + 5, TimeUnit.SECONDS);
 			checkResponse(step, response);
 			this.observation.put(step + " outcome", "completed");
 			this.observation.response(step, response, response.getContent());
@@ -103,6 +125,7 @@ final class CaseRun {
 		}
 		catch (ExecutionException ex) {
 			this.observation.put(step + " outcome", "failed: " + ex.getCause().getClass().getSimpleName());
+			this.exchangeFailed = true;
 			return null;
 		}
 	}

@@ -35,8 +35,8 @@ final class KnownDifferences {
 							+ "servlet answering HEAD with a Content-Length and writing the GET's body (as Servlet 6's "
 							+ "HttpServlet.doHead does) fails once the body passes the output buffer, 'IOException: "
 							+ "written 65768 > 40000 content-length' for 40000 bytes in 1000-byte writes, because the "
-							+ "HTTP/2 stream leaves the dropped buffer unconsumed and it is written again; the stream is "
-							+ "reset (or left without an answer) instead of answered. HTTP/1.1 answers 200."));
+							+ "HTTP/2 stream leaves the dropped buffer unconsumed and it is written again; the stream "
+							+ "is reset (or left without an answer) instead of answered. HTTP/1.1 answers 200."));
 
 	private KnownDifferences() {
 	}

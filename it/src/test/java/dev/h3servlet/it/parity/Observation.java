@@ -27,7 +27,8 @@ final class Observation {
 	 */
 	static final Map<String, String> IGNORED_RESPONSE_FIELDS = Map.of(
 			"date", "the time of the response",
-			"connection", "HTTP/1.1 connection management; forbidden in HTTP/2 and HTTP/3 (RFC 9113 8.2.2, RFC 9114 4.2)",
+			"connection",
+			"HTTP/1.1 connection management; forbidden in HTTP/2 and HTTP/3 (RFC 9113 8.2.2, RFC 9114 4.2)",
 			"keep-alive", "HTTP/1.1 connection management; forbidden in HTTP/2 and HTTP/3",
 			"transfer-encoding", "HTTP/1.1 framing (chunked); HTTP/2 and HTTP/3 frame bodies themselves and forbid it",
 			"alt-svc", "advertises HTTP/3 on HTTP/1.1 and HTTP/2 responses only (an HTTP/3 response need not)");

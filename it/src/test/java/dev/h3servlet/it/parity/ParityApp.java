@@ -62,7 +62,8 @@ import org.eclipse.jetty.ee11.servlet.SessionHandler;
 import org.eclipse.jetty.io.QuietException;
 
 /**
- * The web app every parity case runs against: plain servlets, filters, an error page, a {@code ResourceServlet} (static files),
+ * The web app every parity case runs against: plain servlets, filters, an error page, a {@code ResourceServlet}
+ * (static files),
  * Jetty 12.1's gzip {@link CompressionHandler}, async and non-blocking servlets. Servlets answer with what they saw
  * (parameters, headers, cookies, trailers, body digests) so that differences on the server side show in the
  * response. None of them echoes the protocol: the {@link ProtocolLog} records it per request, keyed by the
@@ -321,7 +322,7 @@ final class ParityApp {
 
 	}
 
-	/** {@code /redirect/relative} → {@code sendRedirect("target?x=1")}; {@code /redirect/absolute-path} → "/echo/..". */
+	/** {@code /redirect/relative}: {@code sendRedirect("target?x=1")}; the others: absolute paths, 303. */
 	static class RedirectServlet extends HttpServlet {
 
 		@Override
@@ -384,7 +385,8 @@ final class ParityApp {
 			response.setContentType("text/plain;charset=UTF-8");
 			response.getWriter()
 				.print("new=" + isNew + " count=" + count + " requestedSessionIdValid="
-						+ request.isRequestedSessionIdValid() + " fromCookie=" + request.isRequestedSessionIdFromCookie());
+						+ request.isRequestedSessionIdValid() + " fromCookie="
+						+ request.isRequestedSessionIdFromCookie());
 		}
 
 	}
@@ -735,7 +737,7 @@ final class ParityApp {
 
 	}
 
-	/** Reads the body with a {@link ReadListener}, then writes it back reversed in blocks with a {@link WriteListener}. */
+	/** Reads the body with a {@link ReadListener}, then writes it back in blocks with a {@link WriteListener}. */
 	static class NonBlockingEchoServlet extends HttpServlet {
 
 		@Override
