@@ -1,5 +1,7 @@
 package dev.h3servlet.it.parity;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +47,8 @@ class ProtocolParityTests {
 		try {
 			directory = Files.createTempDirectory("h3servlet-parity-");
 		}
-		catch (java.io.IOException ex) {
-			throw new IllegalStateException(ex);
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create a directory for the parity app's files", ex);
 		}
 		app.configure(builder, directory);
 	});
@@ -259,7 +261,7 @@ class ProtocolParityTests {
 		System.out.flush();
 	}
 
-	private static void deleteRecursively(Path path) throws java.io.IOException {
+	private static void deleteRecursively(Path path) throws IOException {
 		if (path == null || !Files.exists(path)) {
 			return;
 		}
