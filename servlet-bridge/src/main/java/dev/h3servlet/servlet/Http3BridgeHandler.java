@@ -14,6 +14,10 @@ import org.eclipse.jetty.util.Callback;
  * instead of the header being dropped without effect;</li>
  * <li>a request stream the client resets fails the app's reads with an {@code IOException} on every path, also in
  * {@code ReadListener.onError} (see {@link IOExceptionFailures});</li>
+ * <li>a request without a {@code Host} field gets one from its {@code :authority}, as over HTTP/1.1 (see
+ * {@link AuthorityHostField});</li>
+ * <li>the body an app writes for a {@code HEAD} is consumed once written, as over HTTP/1.1, instead of being counted
+ * again until the stream is reset (see {@link HeadContentConsumed});</li>
  * <li>the end of a bodiless request that the client sent late is read before the response's last frame, which
  * keeps quiche and Jetty out of a busy loop that freezes the connection (see {@link RequestEndBeforeResponseEnd}).</li>
  * </ul>
@@ -39,8 +43,9 @@ public class Http3BridgeHandler extends Handler.Wrapper {
 		if (request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_3) {
 			return super.handle(request, response, callback);
 		}
-		Request bridgedRequest = new IOExceptionFailures(request);
-		Response bridged = RequestEndBeforeResponseEnd.wrap(bridgedRequest, response);
+		Request bridgedRequest = AuthorityHostField.wrap(new IOExceptionFailures(request));
+		Response bridged = RequestEndBeforeResponseEnd.wrap(bridgedRequest,
+				HeadContentConsumed.wrap(bridgedRequest, response));
 		return super.handle(bridgedRequest, bridged, new ConnectionCloseCallback(bridgedRequest, bridged, callback));
 	}
 
