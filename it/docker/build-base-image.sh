@@ -6,7 +6,8 @@
 #
 # The image carries the SHA-256 of this script as a label; when an image with the same label already exists, nothing
 # is built. Downloaded .deb files are kept in ${H3SERVLET_CACHE:-~/.cache/h3servlet}/debootstrap-debs for rebuilds.
-# Needs root (debootstrap), debootstrap and a running docker daemon. Set DEBIAN_MIRROR to use another mirror.
+# Needs root (debootstrap), debootstrap and a running docker daemon; exits with 3 when this machine cannot build it
+# (no debootstrap, not root). Set DEBIAN_MIRROR to use another mirror.
 set -euo pipefail
 
 image="${1:-h3servlet/debian-jre:bookworm-17}"
@@ -20,8 +21,8 @@ if [ "$(docker image inspect --format "{{ index .Config.Labels \"${label}\" }}" 
   exit 0
 fi
 
-command -v debootstrap >/dev/null 2>&1 || { echo "debootstrap is missing: apt-get install -y debootstrap" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || { echo "debootstrap needs root" >&2; exit 1; }
+command -v debootstrap >/dev/null 2>&1 || { echo "debootstrap is missing: apt-get install -y debootstrap" >&2; exit 3; }
+[ "$(id -u)" = 0 ] || { echo "debootstrap needs root" >&2; exit 3; }
 
 mkdir -p "${cache}/debootstrap-debs"
 rootfs="$(mktemp -d "${cache}/rootfs.XXXXXX")"
