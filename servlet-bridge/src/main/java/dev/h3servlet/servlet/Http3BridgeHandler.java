@@ -23,6 +23,13 @@ import org.eclipse.jetty.util.Callback;
  */
 public class Http3BridgeHandler extends Handler.Wrapper {
 
+	/**
+	 * A bridge with no handler yet, to be inserted above a server's handler: {@code server.insertHandler(bridge)}.
+	 */
+	public Http3BridgeHandler() {
+		this(null);
+	}
+
 	public Http3BridgeHandler(Handler handler) {
 		super(handler);
 	}
