@@ -35,15 +35,15 @@ debootstrap --variant=minbase --include=openjdk-17-jre-headless --cache-dir="${c
   bookworm "${rootfs}" "${mirror}"
 rm -rf "${rootfs}"/var/cache/apt/archives/*.deb "${rootfs}"/var/lib/apt/lists/* "${rootfs}"/tmp/* "${rootfs}"/var/log/*
 
-previous="$(docker image inspect --format '{{.Id}}' "${image}" 2>/dev/null || true)"
+# Images of an older version of this script, and the images built on them (they inherit the label), are stale now:
+# remove them, newest (the children) first.
+for stale in $(docker image ls -q --filter "label=${label}" | awk '!seen[$0]++'); do
+  docker image rm --force "${stale}" >/dev/null 2>&1 || true
+done
 java_home="/usr/lib/jvm/java-17-openjdk-$(dpkg --print-architecture)"
 tar --numeric-owner -C "${rootfs}" -c . | docker import \
   --change "ENV JAVA_HOME=${java_home}" \
   --change "LABEL ${label}=${script_hash}" \
   --change 'CMD ["java", "-version"]' \
   - "${image}"
-if [ -n "${previous}" ]; then
-  # The image this one replaces, unless images built on it still use it.
-  docker image rm "${previous}" >/dev/null 2>&1 || true
-fi
 echo "Built ${image} (${label}=${script_hash})"
