@@ -25,7 +25,9 @@ http2
 alpn
 
 [provides]
+# In place of Jetty's own HTTP/3 (http3-quiche, the default http3-impl): start.jar refuses to enable both.
 http3-impl
+http3-quiche
 
 [lib]
 lib/http3/jetty-http3-common-${jetty.version}.jar
