@@ -1,0 +1,99 @@
+package dev.h3servlet.it.support;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.images.builder.ImageFromDockerfile;
+
+/**
+ * A standalone Jetty in a container: jetty-home and a prepared {@code $JETTY_BASE} ({@link JettyBase}) layered on
+ * {@link Docker#BASE_IMAGE}, started with {@code java -jar start.jar} in the host's network namespace, so it listens
+ * on the host's loopback like a local process (the base binds 127.0.0.1, port 0: Jetty picks a free port, and the
+ * HTTP/3 listener takes the same number over UDP). Started when Jetty has logged that the server started.
+ * <p>
+ * Two images: {@code h3servlet/jetty-home:VERSION} (the base image plus jetty-home) is kept, so Docker's build cache
+ * makes it again in seconds; the image with the {@code $JETTY_BASE}, which differs on every run (fresh key store), is
+ * removed with the container ({@link #stop()}). Call {@link Docker#assumeBaseImage()} first.
+ */
+public final class JettyContainer extends GenericContainer<JettyContainer> {
+
+	private static final String JETTY_HOME = "/opt/jetty-home";
+
+	private static final String JETTY_BASE = "/var/lib/jetty-base";
+
+	private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
+
+	private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+	/** The line h3servlet's connector logs once it listens: its binding, address and UDP port. */
+	public static final Pattern HTTP3_LISTENING = Pattern
+		.compile("HTTP/3 \\(QUIC, quiche (\\w+) binding\\) listening on udp://([^ ;]*):(\\d+);");
+
+	private JettyContainer(String image) {
+		super(image);
+		withNetworkMode("host");
+		waitingFor(Wait.forLogMessage(".*Started oejs\\.Server@.*\\n", 1).withStartupTimeout(START_TIMEOUT));
+	}
+
+	/**
+	 * Builds the images for this base (timings printed) and returns the container, not yet started.
+	 * @param base the prepared {@code $JETTY_BASE}; its own jetty-home goes into the image too
+	 * @param jettyVersion the version of that jetty-home, for the image's tag
+	 */
+	public static JettyContainer of(JettyBase base, String jettyVersion) throws Exception {
+		String homeImage = build("base image + jetty-home", new ImageFromDockerfile(
+				"h3servlet/jetty-home:" + jettyVersion, false)
+			.withFileFromPath("jetty-home", base.home())
+			.withDockerfileFromBuilder((dockerfile) -> dockerfile.from(Docker.BASE_IMAGE)
+				.copy("jetty-home", JETTY_HOME)
+				.build()));
+		String testImage = build("jetty-home image + $JETTY_BASE", new ImageFromDockerfile()
+			.withFileFromPath("jetty-base", base.directory())
+			.withDockerfileFromBuilder((dockerfile) -> dockerfile.from(homeImage)
+				.copy("jetty-base", JETTY_BASE)
+				.workDir(JETTY_BASE)
+				.cmd("java", "-jar", JETTY_HOME + "/start.jar", "jetty.home=" + JETTY_HOME, "jetty.base=" + JETTY_BASE)
+				.build()));
+		return new JettyContainer(testImage);
+	}
+
+	private static String build(String what, ImageFromDockerfile image) throws Exception {
+		long start = System.nanoTime();
+		String name = image.get(BUILD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		System.out.printf("docker: image %s (%s) built in %d ms%n", name, what,
+				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+		return name;
+	}
+
+	/** Stops and removes the container, then removes its image. */
+	@Override
+	public void stop() {
+		super.stop();
+		// With Ryuk off, Testcontainers' own clean-up at JVM exit prunes only untagged images: this one is tagged.
+		DockerClientFactory.lazyClient().removeImageCmd(getDockerImageName()).withForce(true).exec();
+	}
+
+	/**
+	 * The line h3servlet's connector logged when it started listening.
+	 * @throws IllegalStateException if there is none (the message holds the container's log)
+	 */
+	public Matcher http3Listening() {
+		String logs = getLogs();
+		Matcher matcher = HTTP3_LISTENING.matcher(logs);
+		if (!matcher.find()) {
+			throw new IllegalStateException("Jetty started without logging an HTTP/3 listener; its log:\n" + logs);
+		}
+		return matcher;
+	}
+
+	/** The port Jetty serves on: TLS over TCP and QUIC over UDP, the same number. */
+	public int port() {
+		return Integer.parseInt(http3Listening().group(3));
+	}
+
+}
