@@ -1,10 +1,13 @@
 package dev.h3servlet.it.support;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -16,15 +19,19 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  * on the host's loopback like a local process (the base binds 127.0.0.1, port 0: Jetty picks a free port, and the
  * HTTP/3 listener takes the same number over UDP). Started when Jetty has logged that the server started.
  * <p>
- * Two images: {@code h3servlet/jetty-home:VERSION} (the base image plus jetty-home) is kept, so Docker's build cache
- * makes it again in seconds; the image with the {@code $JETTY_BASE}, which differs on every run (fresh key store), is
- * removed with the container ({@link #stop()}). Call {@link Docker#assumeBaseImage()} first.
+ * Two images: {@code h3servlet/jetty-home:VERSION} (the base image plus jetty-home) is kept, and built again only
+ * when the base image changed (a label names the base image's id); the image with the {@code $JETTY_BASE}, which
+ * differs on every run (fresh key store), is removed with the container ({@link #stop()}). Call
+ * {@link Docker#assumeBaseImage()} first.
  */
 public final class JettyContainer extends GenericContainer<JettyContainer> {
 
 	private static final String JETTY_HOME = "/opt/jetty-home";
 
 	private static final String JETTY_BASE = "/var/lib/jetty-base";
+
+	/** The label of the jetty-home image that names the base image it was built on. */
+	private static final String BASE_IMAGE_ID_LABEL = "dev.h3servlet.base-image.id";
 
 	private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
 
@@ -46,12 +53,7 @@ public final class JettyContainer extends GenericContainer<JettyContainer> {
 	 * @param jettyVersion the version of that jetty-home, for the image's tag
 	 */
 	public static JettyContainer of(JettyBase base, String jettyVersion) throws Exception {
-		String homeImage = build("base image + jetty-home", new ImageFromDockerfile(
-				"h3servlet/jetty-home:" + jettyVersion, false)
-			.withFileFromPath("jetty-home", base.home())
-			.withDockerfileFromBuilder((dockerfile) -> dockerfile.from(Docker.BASE_IMAGE)
-				.copy("jetty-home", JETTY_HOME)
-				.build()));
+		String homeImage = homeImage(base, jettyVersion);
 		String testImage = build("jetty-home image + $JETTY_BASE", new ImageFromDockerfile()
 			.withFileFromPath("jetty-base", base.directory())
 			.withDockerfileFromBuilder((dockerfile) -> dockerfile.from(homeImage)
@@ -60,6 +62,48 @@ public final class JettyContainer extends GenericContainer<JettyContainer> {
 				.cmd("java", "-jar", JETTY_HOME + "/start.jar", "jetty.home=" + JETTY_HOME, "jetty.base=" + JETTY_BASE)
 				.build()));
 		return new JettyContainer(testImage);
+	}
+
+	/** {@code h3servlet/jetty-home:VERSION}, built unless it exists on the current base image already. */
+	private static String homeImage(JettyBase base, String jettyVersion) throws Exception {
+		String name = "h3servlet/jetty-home:" + jettyVersion;
+		DockerClient docker = DockerClientFactory.lazyClient();
+		String baseImageId = docker.inspectImageCmd(Docker.BASE_IMAGE).exec().getId();
+		if (baseImageId.equals(label(docker, name, BASE_IMAGE_ID_LABEL))) {
+			System.out.printf("docker: image %s is up to date (%s)%n", name, Docker.BASE_IMAGE);
+			return name;
+		}
+		String previousId = imageId(docker, name);
+		build("base image + jetty-home", new ImageFromDockerfile(name, false)
+			.withFileFromPath("jetty-home", base.home())
+			.withDockerfileFromBuilder((dockerfile) -> dockerfile.from(Docker.BASE_IMAGE)
+				.copy("jetty-home", JETTY_HOME)
+				.label(BASE_IMAGE_ID_LABEL, baseImageId)
+				.build()));
+		if (previousId != null && !previousId.equals(imageId(docker, name))) {
+			// Replaced: no tag points to it any more.
+			docker.removeImageCmd(previousId).exec();
+		}
+		return name;
+	}
+
+	private static String imageId(DockerClient docker, String image) {
+		try {
+			return docker.inspectImageCmd(image).exec().getId();
+		}
+		catch (NotFoundException ex) {
+			return null;
+		}
+	}
+
+	private static String label(DockerClient docker, String image, String key) {
+		try {
+			Map<String, String> labels = docker.inspectImageCmd(image).exec().getConfig().getLabels();
+			return (labels != null) ? labels.get(key) : null;
+		}
+		catch (NotFoundException ex) {
+			return null;
+		}
 	}
 
 	private static String build(String what, ImageFromDockerfile image) throws Exception {
