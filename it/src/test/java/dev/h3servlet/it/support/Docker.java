@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Assumptions;
  * a registry) is switched off with {@code TESTCONTAINERS_RYUK_DISABLED=true} (surefire's environment, as
  * Testcontainers reads it only from the environment), and its start-up check runs in {@link #BASE_IMAGE} instead of
  * {@code alpine:3.17} ({@code tinyimage.container.image} in {@code testcontainers.properties}). So the base image must
- * exist before Testcontainers' client is first used: call {@link #assumeBaseImage()} first.
+ * exist before Testcontainers' client is first used: call {@link #baseImageReady()} first.
  */
 public final class Docker {
 
@@ -42,30 +42,38 @@ public final class Docker {
 
 	private static String unavailable;
 
-	private static boolean baseImageReady;
+	private static boolean ready;
 
 	private Docker() {
 	}
 
 	/**
-	 * Makes sure a Docker daemon answers and {@link #BASE_IMAGE} exists (building it on first use), or skips the
-	 * calling test (JUnit assumption) when this machine has no daemon or cannot build the image; under
-	 * {@code CI=true} it fails instead, as .ci/run provides both.
-	 * @throws IllegalStateException if the base image build fails for another reason, or on CI
+	 * Whether a Docker daemon answers and {@link #BASE_IMAGE} exists, building it on first use; {@code false} when
+	 * this machine has no daemon or cannot build the image. The answer is kept for the JVM's life.
+	 * @throws IllegalStateException if the base image build fails for another reason, or if the answer is
+	 * {@code false} under {@code CI=true} (.ci/run provides Docker: a skip there would let the container tests
+	 * silently vanish)
 	 */
-	public static synchronized void assumeBaseImage() throws IOException, InterruptedException {
-		if (!baseImageReady && unavailable == null) {
+	public static synchronized boolean baseImageReady() throws IOException, InterruptedException {
+		if (!ready && unavailable == null) {
 			unavailable = daemonUnavailable();
 			if (unavailable == null) {
 				unavailable = buildBaseImage();
-				baseImageReady = (unavailable == null);
+				ready = (unavailable == null);
 			}
 		}
 		if (unavailable != null && "true".equals(System.getenv("CI"))) {
-			// CI sets up Docker (.ci/run): a skip there would let the container tests silently vanish.
 			throw new IllegalStateException("CI=true but " + unavailable + ": " + NOT_AVAILABLE);
 		}
-		Assumptions.assumeTrue(unavailable == null, () -> unavailable + ": " + NOT_AVAILABLE);
+		return ready;
+	}
+
+	/**
+	 * Skips the calling test (JUnit assumption), saying why and how to enable it, unless {@link #baseImageReady()}.
+	 * Call it in {@code @BeforeEach}: a skip in {@code @BeforeAll} leaves no trace in surefire's report.
+	 */
+	public static void assumeBaseImage() throws IOException, InterruptedException {
+		Assumptions.assumeTrue(baseImageReady(), () -> unavailable + ": " + NOT_AVAILABLE);
 	}
 
 	/** Why no daemon can be used, or {@code null} when {@code docker info} answers. */

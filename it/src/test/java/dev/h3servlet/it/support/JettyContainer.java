@@ -22,7 +22,7 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  * Two images: {@code h3servlet/jetty-home:VERSION} (the base image plus jetty-home) is kept, and built again only
  * when the base image changed (a label names the base image's id); the image with the {@code $JETTY_BASE}, which
  * differs on every run (fresh key store), is removed with the container ({@link #stop()}). Call
- * {@link Docker#assumeBaseImage()} first.
+ * {@link Docker#baseImageReady()} first.
  */
 public final class JettyContainer extends GenericContainer<JettyContainer> {
 
