@@ -40,6 +40,9 @@ class StandaloneJettyTests {
 
 	private static final Path WORK = Path.of("target", "standalone-jetty").toAbsolutePath();
 
+	private static final String CONTEXT = JettyBase.CONTEXT_PATH;
+
+	/** Some 2,000 QUIC packets, and an odd length. */
 	private static final int UPLOAD_SIZE = 3_000_017;
 
 	private static TestCertificate certificate;
@@ -190,8 +193,6 @@ class StandaloneJettyTests {
 		// start.jar names them in the order it enables them: here http3-quiche (command line) before h3servlet.
 		assertThat(result.output()).contains("provides http3-quiche, which is already provided by", "h3servlet");
 	}
-
-	private static final String CONTEXT = JettyBase.CONTEXT_PATH;
 
 	private static void deleteFiles(Path directory) throws IOException {
 		if (Files.isDirectory(directory)) {
