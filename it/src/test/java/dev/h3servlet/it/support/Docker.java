@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Assumptions;
  * <p>
  * Testcontainers needs two settings for such a daemon, both in this module's build: Ryuk (its reaper, an image from
  * a registry) is switched off with {@code TESTCONTAINERS_RYUK_DISABLED=true} (surefire's environment, as
- * Testcontainers reads it only from the environment), and the helper container it starts when it believes it runs in
- * a container ({@code /.dockerenv}, to find the Docker host's address) uses {@link #BASE_IMAGE} instead of
- * {@code alpine:3.17} ({@code tinyimage.container.image} in {@code testcontainers.properties}). So the base image must
- * exist before Testcontainers' client is first used: call {@link #baseImageReady()} first.
+ * Testcontainers reads it only from the environment), and the helper container it starts for a few features (none
+ * used today) runs {@link #BASE_IMAGE} instead of {@code alpine:3.17} ({@code tinyimage.container.image} in
+ * {@code testcontainers.properties}). So make sure the base image exists before Testcontainers' client is first used:
+ * call {@link #baseImageReady()} first.
  */
 public final class Docker {
 
