@@ -7,6 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
@@ -26,6 +27,10 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  */
 public final class JettyContainer extends GenericContainer<JettyContainer> {
 
+	/** The line h3servlet's connector logs once it listens: its binding, address and UDP port. */
+	public static final Pattern HTTP3_LISTENING = Pattern
+		.compile("HTTP/3 \\(QUIC, quiche (\\w+) binding\\) listening on udp://([^ ;]*):(\\d+);");
+
 	private static final String JETTY_HOME = "/opt/jetty-home";
 
 	private static final String JETTY_BASE = "/var/lib/jetty-base";
@@ -36,10 +41,6 @@ public final class JettyContainer extends GenericContainer<JettyContainer> {
 	private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
 
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-
-	/** The line h3servlet's connector logs once it listens: its binding, address and UDP port. */
-	public static final Pattern HTTP3_LISTENING = Pattern
-		.compile("HTTP/3 \\(QUIC, quiche (\\w+) binding\\) listening on udp://([^ ;]*):(\\d+);");
 
 	private JettyContainer(String image) {
 		super(image);
@@ -69,37 +70,28 @@ public final class JettyContainer extends GenericContainer<JettyContainer> {
 		String name = "h3servlet/jetty-home:" + jettyVersion;
 		DockerClient docker = DockerClientFactory.lazyClient();
 		String baseImageId = docker.inspectImageCmd(Docker.BASE_IMAGE).exec().getId();
-		if (baseImageId.equals(label(docker, name, BASE_IMAGE_ID_LABEL))) {
+		InspectImageResponse previous = inspect(docker, name);
+		Map<String, String> labels = (previous != null) ? previous.getConfig().getLabels() : null;
+		if (labels != null && baseImageId.equals(labels.get(BASE_IMAGE_ID_LABEL))) {
 			System.out.printf("docker: image %s is up to date (%s)%n", name, Docker.BASE_IMAGE);
 			return name;
 		}
-		String previousId = imageId(docker, name);
 		build("base image + jetty-home", new ImageFromDockerfile(name, false)
 			.withFileFromPath("jetty-home", base.home())
 			.withDockerfileFromBuilder((dockerfile) -> dockerfile.from(Docker.BASE_IMAGE)
 				.copy("jetty-home", JETTY_HOME)
 				.label(BASE_IMAGE_ID_LABEL, baseImageId)
 				.build()));
-		if (previousId != null && !previousId.equals(imageId(docker, name))) {
-			// Replaced: no tag points to it any more.
-			docker.removeImageCmd(previousId).exec();
+		if (previous != null && !previous.getId().equals(inspect(docker, name).getId())) {
+			// The image built on an older base image: no tag points to it any more.
+			docker.removeImageCmd(previous.getId()).exec();
 		}
 		return name;
 	}
 
-	private static String imageId(DockerClient docker, String image) {
+	private static InspectImageResponse inspect(DockerClient docker, String image) {
 		try {
-			return docker.inspectImageCmd(image).exec().getId();
-		}
-		catch (NotFoundException ex) {
-			return null;
-		}
-	}
-
-	private static String label(DockerClient docker, String image, String key) {
-		try {
-			Map<String, String> labels = docker.inspectImageCmd(image).exec().getConfig().getLabels();
-			return (labels != null) ? labels.get(key) : null;
+			return docker.inspectImageCmd(image).exec();
 		}
 		catch (NotFoundException ex) {
 			return null;
@@ -119,7 +111,12 @@ public final class JettyContainer extends GenericContainer<JettyContainer> {
 	public void stop() {
 		super.stop();
 		// With Ryuk off, Testcontainers' own clean-up at JVM exit prunes only untagged images: this one is tagged.
-		DockerClientFactory.lazyClient().removeImageCmd(getDockerImageName()).withForce(true).exec();
+		try {
+			DockerClientFactory.lazyClient().removeImageCmd(getDockerImageName()).withForce(true).exec();
+		}
+		catch (NotFoundException ex) {
+			// Stopped before: removed then.
+		}
 	}
 
 	/**
