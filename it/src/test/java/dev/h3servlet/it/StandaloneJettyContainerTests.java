@@ -78,7 +78,9 @@ class StandaloneJettyContainerTests {
 	@AfterAll
 	static void stopContainer() {
 		if (jetty != null) {
-			System.out.println("[jetty container]\n" + jetty.getLogs());
+			if (jetty.getContainerId() != null) {
+				System.out.println("[jetty container]\n" + jetty.getLogs());
+			}
 			jetty.stop();
 		}
 	}

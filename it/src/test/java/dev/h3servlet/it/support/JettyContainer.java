@@ -11,7 +11,8 @@ import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.containers.ContainerLaunchException;
+import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 
 /**
@@ -42,10 +43,12 @@ public final class JettyContainer extends GenericContainer<JettyContainer> {
 
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
+	private static final Pattern STARTED = Pattern.compile("Started oejs\\.Server@");
+
 	private JettyContainer(String image) {
 		super(image);
 		withNetworkMode("host");
-		waitingFor(Wait.forLogMessage(".*Started oejs\\.Server@.*\\n", 1).withStartupTimeout(START_TIMEOUT));
+		waitingFor(new JettyStarted().withStartupTimeout(START_TIMEOUT));
 	}
 
 	/**
@@ -135,6 +138,40 @@ public final class JettyContainer extends GenericContainer<JettyContainer> {
 	/** The port Jetty serves on: TLS over TCP and QUIC over UDP, the same number. */
 	public int port() {
 		return Integer.parseInt(http3Listening().group(3));
+	}
+
+	/**
+	 * Waits until Jetty has logged that the server started; fails at once when the container ends first (Testcontainers'
+	 * log-message strategy would wait out its timeout).
+	 */
+	private static final class JettyStarted extends AbstractWaitStrategy {
+
+		@Override
+		protected void waitUntilReady() {
+			long deadline = System.nanoTime() + this.startupTimeout.toNanos();
+			while (true) {
+				String logs = this.waitStrategyTarget.getLogs();
+				if (STARTED.matcher(logs).find()) {
+					return;
+				}
+				if (!this.waitStrategyTarget.isRunning()) {
+					throw new ContainerLaunchException("Jetty's container ended before the server started; its log:\n"
+							+ logs);
+				}
+				if (System.nanoTime() - deadline > 0) {
+					throw new ContainerLaunchException(
+							"Jetty did not start within " + this.startupTimeout + "; its log:\n" + logs);
+				}
+				try {
+					Thread.sleep(200);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new ContainerLaunchException("Interrupted while waiting for Jetty to start", ex);
+				}
+			}
+		}
+
 	}
 
 }
