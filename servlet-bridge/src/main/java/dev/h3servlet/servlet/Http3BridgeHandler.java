@@ -20,6 +20,10 @@ import org.eclipse.jetty.util.Callback;
  * {@code BadMessageException} rather than arriving short or long (RFC 9114 4.1.2, see {@link ContentLengthCheck});</li>
  * <li>a request stream the client resets fails the app's reads with an {@code IOException} on every path, also in
  * {@code ReadListener.onError} (see {@link IOExceptionFailures});</li>
+ * <li>a request without a {@code Host} field gets one from its {@code :authority}, as over HTTP/1.1 (see
+ * {@link AuthorityHostField});</li>
+ * <li>the body an app writes for a {@code HEAD} is consumed once written, as over HTTP/1.1, instead of being counted
+ * again until the stream is reset (see {@link HeadContentConsumed});</li>
  * <li>the end of a bodiless request that the client sent late is read before the response's last frame, which
  * keeps quiche and Jetty out of a busy loop that freezes the connection (see {@link RequestEndBeforeResponseEnd}).</li>
  * </ul>
@@ -28,6 +32,13 @@ import org.eclipse.jetty.util.Callback;
  * response fields are left off the wire by its QPACK encoder, and trailers work both ways.
  */
 public class Http3BridgeHandler extends Handler.Wrapper {
+
+	/**
+	 * A bridge with no handler yet, to be inserted above a server's handler: {@code server.insertHandler(bridge)}.
+	 */
+	public Http3BridgeHandler() {
+		this(null);
+	}
 
 	public Http3BridgeHandler(Handler handler) {
 		super(handler);
@@ -43,8 +54,9 @@ public class Http3BridgeHandler extends Handler.Wrapper {
 			Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, malformed);
 			return true;
 		}
-		Request bridgedRequest = ContentLengthCheck.wrap(new IOExceptionFailures(request));
-		Response bridged = RequestEndBeforeResponseEnd.wrap(bridgedRequest, response);
+		Request bridgedRequest = ContentLengthCheck.wrap(AuthorityHostField.wrap(new IOExceptionFailures(request)));
+		Response bridged = RequestEndBeforeResponseEnd.wrap(bridgedRequest,
+				HeadContentConsumed.wrap(bridgedRequest, response));
 		return super.handle(bridgedRequest, bridged, new ConnectionCloseCallback(bridgedRequest, bridged, callback));
 	}
 

@@ -1,0 +1,144 @@
+package dev.h3servlet.it;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+
+import dev.h3servlet.connector.testing.DeterministicBytes;
+import dev.h3servlet.connector.testing.JettyClients;
+import dev.h3servlet.connector.testing.NettyHttp3Client;
+import dev.h3servlet.connector.testing.NettyHttp3Client.Request;
+import dev.h3servlet.connector.testing.NettyHttp3Client.Response;
+import dev.h3servlet.connector.testing.TestCertificate;
+import dev.h3servlet.it.support.Chromium;
+import dev.h3servlet.it.support.Docker;
+import dev.h3servlet.it.support.JettyBase;
+import dev.h3servlet.it.support.JettyContainer;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.util.Jetty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The standalone-Jetty scenario of {@link StandaloneJettyTests} in a container, as a team deploying with Docker runs
+ * it: jetty-home and the same {@code $JETTY_BASE} (h3servlet module, key store, sample WAR) layered on a Debian
+ * image with Debian's OpenJDK 17, built locally from Debian's packages ({@link Docker}), and run with Testcontainers
+ * in the host's network namespace, so all traffic stays on loopback. Netty's HTTP/3 client and Chromium must get
+ * HTTP/3 from the container and the servlet must see {@code HTTP/3.0}; HTTP/2 responses advertise it.
+ * <p>
+ * Skipped where no Docker daemon runs (failed under {@code CI=true}); the first run on a machine builds the base
+ * image (debootstrap, about a minute), later runs reuse it.
+ */
+@Timeout(120)
+class StandaloneJettyContainerTests {
+
+	private static final Path WORK = Path.of("target", "standalone-jetty-container").toAbsolutePath();
+
+	private static final int UPLOAD_SIZE = 1_000_003;
+
+	private static final String CONTEXT = JettyBase.CONTEXT_PATH;
+
+	private static TestCertificate certificate;
+
+	private static JettyContainer jetty;
+
+	private static int port;
+
+	@BeforeAll
+	@Timeout(900)
+	static void startContainer() throws Exception {
+		if (!Docker.baseImageReady()) {
+			return;
+		}
+		Files.createDirectories(WORK);
+		certificate = TestCertificate.create(WORK);
+		JettyBase base = JettyBase.prepare(WORK.resolve("base"), certificate);
+		jetty = JettyContainer.of(base, Jetty.VERSION);
+		long start = System.nanoTime();
+		jetty.start();
+		System.out.printf("docker: Jetty container started in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+		port = jetty.port();
+	}
+
+	@BeforeEach
+	void dockerIsThere() throws Exception {
+		Docker.assumeBaseImage();
+	}
+
+	@AfterAll
+	static void stopContainer() {
+		if (jetty != null) {
+			if (jetty.getContainerId() != null) {
+				System.out.println("[jetty container]\n" + jetty.getLogs());
+			}
+			jetty.stop();
+		}
+	}
+
+	@Test
+	void theModuleLogsItsListenerOnLoopback() {
+		Matcher listening = jetty.http3Listening();
+		assertThat(listening.group(1)).as("quiche binding on the container's Java 17").isEqualTo("jna");
+		assertThat(listening.group(2)).isEqualTo("127.0.0.1");
+		assertThat(jetty.getLogs()).contains("advertised on HTTP/1.1 and HTTP/2 responses as Alt-Svc: h3=\":" + port
+				+ "\"; ma=86400");
+	}
+
+	@Test
+	void nettyGetsAndPostsOverHttp3() throws Exception {
+		try (NettyHttp3Client client = NettyHttp3Client.connect(new InetSocketAddress("127.0.0.1", port),
+				certificate.certificate())) {
+			Response info = client.send(Request.get(CONTEXT + "/info"));
+			assertThat(client.applicationProtocol()).isEqualTo("h3");
+			assertThat(info.status()).as(info.toString()).isEqualTo(200);
+			assertThat(info.bodyAsString()).contains("protocol=HTTP/3.0\n", "secure=true\n", "scheme=https\n",
+					"contextPath=" + CONTEXT + "\n");
+
+			Response echo = client
+				.send(Request.post(CONTEXT + "/echo", DeterministicBytes.stream(UPLOAD_SIZE), UPLOAD_SIZE));
+			assertThat(echo.status()).as(echo.toString()).isEqualTo(200);
+			assertThat(echo.bodyAsString()).isEqualTo("length=" + UPLOAD_SIZE + " sha256="
+					+ DeterministicBytes.sha256Hex(UPLOAD_SIZE) + " protocol=HTTP/3.0");
+		}
+	}
+
+	@Test
+	void chromiumLoadsThePageOverHttp3() throws Exception {
+		Chromium.assumeInstalled();
+		URI page = uri("/page");
+		Chromium.Result result = Chromium.forceQuicOn(page)
+			.trustSpki(certificate.spkiSha256Base64())
+			.dumpDom(page, Path.of("target", "chromium", "standalone-jetty-container"));
+		assertThat(result.textOf("proto")).as(result.describe()).isEqualTo("h3");
+		assertThat(result.textOf("servlet")).as(result.describe()).isEqualTo("HTTP/3.0");
+	}
+
+	@Test
+	void http2ResponsesAdvertiseHttp3OnTheSamePort() throws Exception {
+		HttpClient http2 = JettyClients.http2();
+		try {
+			ContentResponse response = http2.GET(uri("/info"));
+			assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
+			assertThat(response.getContentAsString()).contains("protocol=HTTP/2.0\n", "secure=true\n");
+			assertThat(response.getHeaders().get(HttpHeader.ALT_SVC)).isEqualTo("h3=\":" + port + "\"; ma=86400");
+		}
+		finally {
+			http2.stop();
+		}
+	}
+
+	private static URI uri(String path) {
+		return URI.create("https://127.0.0.1:" + port + CONTEXT + path);
+	}
+
+}

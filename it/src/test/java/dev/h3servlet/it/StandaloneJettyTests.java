@@ -1,0 +1,211 @@
+package dev.h3servlet.it;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import dev.h3servlet.connector.testing.DeterministicBytes;
+import dev.h3servlet.connector.testing.JettyClients;
+import dev.h3servlet.connector.testing.NettyHttp3Client;
+import dev.h3servlet.connector.testing.NettyHttp3Client.Request;
+import dev.h3servlet.connector.testing.NettyHttp3Client.Response;
+import dev.h3servlet.connector.testing.TestCertificate;
+import dev.h3servlet.it.support.Chromium;
+import dev.h3servlet.it.support.JettyBase;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * h3servlet on a standalone Jetty 12.1.5, set up as the README tells a user: jetty-home, a {@code $JETTY_BASE} with
+ * h3servlet's distribution zip unpacked into it, {@code --add-modules=h3servlet,https,ee11-deploy}, a key store, and a
+ * plain WAR (no h3servlet code in it) in {@code webapps/}; then {@code java -jar start.jar} as a real process
+ * ({@link JettyBase}). Clients that share no code with Jetty (Chromium, Netty) must get HTTP/3 and the servlet must
+ * see {@code HTTP/3.0}; HTTP/2 and HTTP/1.1 responses advertise it; start.jar shows the module's settings and refuses
+ * a bad one, naming its key.
+ */
+@Timeout(180)
+class StandaloneJettyTests {
+
+	private static final Path WORK = Path.of("target", "standalone-jetty").toAbsolutePath();
+
+	private static final String CONTEXT = JettyBase.CONTEXT_PATH;
+
+	/** Some 2,000 QUIC packets, and an odd length. */
+	private static final int UPLOAD_SIZE = 3_000_017;
+
+	private static TestCertificate certificate;
+
+	private static JettyBase base;
+
+	private static JettyBase.Running jetty;
+
+	private static Path pemWorkDir;
+
+	@BeforeAll
+	static void startJetty() throws Exception {
+		Files.createDirectories(WORK);
+		Files.deleteIfExists(WORK.resolve("server.p12"));
+		certificate = TestCertificate.create(WORK);
+		base = JettyBase.prepare(WORK.resolve("base"), certificate);
+		pemWorkDir = WORK.resolve("pem");
+		deleteFiles(pemWorkDir);
+		jetty = base.start("jetty.quic.pemWorkDir=" + pemWorkDir, "jetty.server.dumpAfterStart=true");
+	}
+
+	@AfterAll
+	static void stopJetty() throws Exception {
+		if (jetty != null) {
+			jetty.close();
+			// Jetty deletes the PEM files it exported when the connector stops.
+			try (Stream<Path> files = Files.list(pemWorkDir)) {
+				assertThat(files).as("PEM work directory %s after stop", pemWorkDir).isEmpty();
+			}
+		}
+	}
+
+	@Test
+	void chromiumLoadsThePageOverHttp3() throws Exception {
+		Chromium.assumeInstalled();
+		URI page = uri("/page");
+		Chromium.Result result = Chromium.forceQuicOn(page)
+			.trustSpki(certificate.spkiSha256Base64())
+			.dumpDom(page, Path.of("target", "chromium", "standalone-jetty"));
+		assertThat(result.textOf("proto")).as(result.describe()).isEqualTo("h3");
+		assertThat(result.textOf("servlet")).as(result.describe()).isEqualTo("HTTP/3.0");
+	}
+
+	@Test
+	void nettyGetsAndPostsOverHttp3() throws Exception {
+		try (NettyHttp3Client client = NettyHttp3Client
+			.connect(new InetSocketAddress("127.0.0.1", jetty.port()), certificate.certificate())) {
+			Response info = client.send(Request.get(CONTEXT + "/info"));
+			assertThat(client.applicationProtocol()).isEqualTo("h3");
+			assertThat(info.status()).as(info.toString()).isEqualTo(200);
+			assertThat(info.bodyAsString()).contains("protocol=HTTP/3.0\n", "secure=true\n", "scheme=https\n",
+					"contextPath=" + CONTEXT + "\n")
+				.containsPattern("cipherSuite=TLS_(AES_128_GCM_SHA256|CHACHA20_POLY1305_SHA256)\n")
+				.containsPattern("keySize=\\d+\n")
+				.containsPattern("sessionId=[0-9a-fA-F]+\n");
+			assertThat(info.header("alt-svc")).as("HTTP/3 responses do not advertise HTTP/3").isNull();
+
+			Response echo = client
+				.send(Request.post(CONTEXT + "/echo", DeterministicBytes.stream(UPLOAD_SIZE), UPLOAD_SIZE));
+			assertThat(echo.status()).as(echo.toString()).isEqualTo(200);
+			assertThat(echo.bodyAsString()).isEqualTo("length=" + UPLOAD_SIZE + " sha256="
+					+ DeterministicBytes.sha256Hex(UPLOAD_SIZE) + " protocol=HTTP/3.0");
+		}
+	}
+
+	@Test
+	void http2AndHttp11ResponsesAdvertiseHttp3() throws Exception {
+		String altSvc = "h3=\":" + jetty.port() + "\"; ma=86400";
+		HttpClient http2 = JettyClients.http2();
+		try {
+			ContentResponse response = http2.GET(uri("/info"));
+			assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
+			assertThat(response.getContentAsString()).contains("protocol=HTTP/2.0\n", "secure=true\n");
+			assertThat(response.getHeaders().get(HttpHeader.ALT_SVC)).isEqualTo(altSvc);
+		}
+		finally {
+			http2.stop();
+		}
+		HttpClient http11 = JettyClients.http11();
+		try {
+			ContentResponse response = http11.GET(uri("/info"));
+			assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_1_1);
+			assertThat(response.getContentAsString()).contains("protocol=HTTP/1.1\n");
+			assertThat(response.getHeaders().get(HttpHeader.ALT_SVC)).isEqualTo(altSvc);
+		}
+		finally {
+			http11.stop();
+		}
+	}
+
+	@Test
+	void theBridgeWrapsTheDeployedAppsAndTheConnectorsCustomizersAreInPlace() {
+		// Jetty's dump after start: the server's handler (+=) is the bridge, above the contexts of the deployer.
+		assertThat(jetty.output()).anyMatch((line) -> line.startsWith("+= dhs.Http3BridgeHandler@"))
+			.anyMatch((line) -> line.contains("[dhc.Http3SecureRequestCustomizer@")
+					&& line.contains("AltSvcCustomizer{h3 port=" + jetty.port() + ", ma=86400}"));
+	}
+
+	@Test
+	void theRunningServerExportedItsKeyToThePemWorkDirectory() throws Exception {
+		try (Stream<Path> files = Files.list(pemWorkDir)) {
+			assertThat(files).isNotEmpty();
+		}
+	}
+
+	@Test
+	void listConfigShowsTheModuleAndItsSettings() throws Exception {
+		JettyBase.Result result = base.run(Duration.ofSeconds(60), "--list-config");
+		assertThat(result.exitCode()).as(result.output()).isZero();
+		assertThat(result.output()).contains("${jetty.base}/etc/h3servlet.xml",
+				"${jetty.base}/lib/h3servlet/h3servlet-connector-", "jetty.h3servlet.udpReceiveBufferSize = 4194304",
+				"jetty.h3servlet.udpSendBufferSize = 4194304", "jetty.h3servlet.altSvc.enabled = true",
+				"jetty.h3servlet.altSvc.maxAge = 86400");
+		assertThat(Files.readString(base.directory().resolve("start.d/h3servlet.ini"))).contains(
+				"# jetty.quic.idleTimeout=30000", "# jetty.quic.bidirectionalMaxStreams=",
+				"# jetty.quic.sessionMaxData=", "# jetty.quic.remoteBidirectionalStreamMaxData=",
+				"# jetty.http3.streamIdleTimeout=", "# jetty.quic.pemWorkDir=");
+	}
+
+	@Test
+	void aBadSettingOnTheCommandLineFailsTheStartNamingItsKey() throws Exception {
+		JettyBase.Result result = base.run(Duration.ofSeconds(60), "jetty.quic.idleTimeout=-5");
+		assertThat(result.exitCode()).as(result.output()).isNotZero();
+		assertThat(result.output())
+			.contains("jetty.quic.idleTimeout=-5: jetty.quic.idleTimeout must be a positive number of milliseconds");
+	}
+
+	@Test
+	void aBadSettingInStartDFailsTheStartNamingItsKey() throws Exception {
+		Path ini = base.directory().resolve("start.d/zz-bad.ini");
+		try {
+			base.writeIni(ini.getFileName().toString(), "jetty.h3servlet.udpReceiveBufferSize=4MB");
+			JettyBase.Result result = base.run(Duration.ofSeconds(60));
+			assertThat(result.exitCode()).as(result.output()).isNotZero();
+			assertThat(result.output()).contains(
+					"jetty.h3servlet.udpReceiveBufferSize=4MB: jetty.h3servlet.udpReceiveBufferSize must be a positive "
+							+ "number of bytes");
+		}
+		finally {
+			Files.deleteIfExists(ini);
+		}
+	}
+
+	@Test
+	void jettysOwnHttp3CannotBeEnabledBeside() throws Exception {
+		JettyBase.Result result = base.run(Duration.ofSeconds(60), "--list-config", "--module=http3-quiche");
+		assertThat(result.exitCode()).as(result.output()).isNotZero();
+		// start.jar names them in the order it enables them: here http3-quiche (command line) before h3servlet.
+		assertThat(result.output()).contains("provides http3-quiche, which is already provided by", "h3servlet");
+	}
+
+	private static void deleteFiles(Path directory) throws IOException {
+		if (Files.isDirectory(directory)) {
+			try (Stream<Path> files = Files.list(directory)) {
+				for (Path file : files.toList()) {
+					Files.delete(file);
+				}
+			}
+		}
+	}
+
+	private static URI uri(String path) {
+		return URI.create("https://127.0.0.1:" + jetty.port() + CONTEXT + path);
+	}
+
+}

@@ -1,0 +1,86 @@
+# h3servlet: https://github.com/h3servlet/h3servlet (unpack h3servlet-jetty-module-*.zip into $JETTY_BASE first)
+
+[description]
+Adds HTTP/3 (QUIC over UDP, Jetty's quiche binding) beside the TLS connector of the ssl module, on the same port
+number by default, sharing its key store and HttpConfiguration: Alt-Svc on HTTP/1.1 and HTTP/2 responses, TLS
+request attributes over HTTP/3, a managed PEM work directory, large UDP buffers, and servlet semantics over HTTP/3
+for the deployed web apps (h3servlet). Replaces Jetty's own http3 module: do not enable both.
+
+[tags]
+connector
+http3
+http
+quic
+h3servlet
+experimental
+
+[depend]
+ssl
+http2
+quic-quiche-server
+
+[after]
+https
+http2
+alpn
+
+[provides]
+# In place of Jetty's own HTTP/3 (http3-quiche, the default http3-impl): start.jar refuses to enable both.
+http3-impl
+http3-quiche
+
+[lib]
+lib/http3/jetty-http3-common-${jetty.version}.jar
+lib/http3/jetty-http3-qpack-${jetty.version}.jar
+lib/http3/jetty-http3-server-${jetty.version}.jar
+lib/h3servlet/*.jar
+
+[xml]
+etc/h3servlet.xml
+
+[ini]
+jetty.h3servlet.udpReceiveBufferSize?=4194304
+jetty.h3servlet.udpSendBufferSize?=4194304
+jetty.h3servlet.altSvc.enabled?=true
+jetty.h3servlet.altSvc.maxAge?=86400
+
+[ini-template]
+## h3servlet: HTTP/3 beside the TLS connector (jetty.ssl.*), with its key store (jetty.sslContext.*).
+## Keys named as in Jetty's http3 module mean the same; unset ones follow the TLS connector or Jetty's defaults.
+
+## The host/address to bind the UDP socket to (default: jetty.ssl.host).
+# jetty.quic.host=0.0.0.0
+
+## The UDP port (default: the TLS connector's port number, also when jetty.ssl.port=0; 0 picks any free port).
+# jetty.quic.port=8443
+
+## The QUIC connection idle timeout, in milliseconds.
+# jetty.quic.idleTimeout=30000
+
+## The maximum number of requests (bidirectional streams) a client may have open at once on a connection.
+# jetty.quic.bidirectionalMaxStreams=131072
+
+## The bytes a client may send on a connection before the server grants more (QUIC flow control).
+# jetty.quic.sessionMaxData=25165824
+
+## The bytes a client may send on one request stream before the server grants more (QUIC flow control).
+# jetty.quic.remoteBidirectionalStreamMaxData=16777216
+
+## The idle timeout of one request stream, in milliseconds.
+# jetty.http3.streamIdleTimeout=30000
+
+## The largest request field section, in bytes (default: jetty.httpConfig.requestHeaderSize).
+# jetty.http3.maxRequestHeadersSize=8192
+
+## The directory where the TLS key and certificate chain are exported as PEM files for quiche
+## (default: a private temporary directory, owner-only, deleted when Jetty stops).
+# jetty.quic.pemWorkDir=
+
+## The UDP socket buffers (SO_RCVBUF, SO_SNDBUF) to ask the OS for, in bytes. Linux grants at most
+## net.core.rmem_max / wmem_max; a warning at start says when it granted less.
+# jetty.h3servlet.udpReceiveBufferSize=4194304
+# jetty.h3servlet.udpSendBufferSize=4194304
+
+## Whether HTTP/1.1 and HTTP/2 responses advertise HTTP/3 (Alt-Svc: h3=":port"; ma=...), and the ma in seconds.
+# jetty.h3servlet.altSvc.enabled=true
+# jetty.h3servlet.altSvc.maxAge=86400
