@@ -1,5 +1,6 @@
 package dev.h3servlet.servlet;
 
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -12,6 +13,11 @@ import org.eclipse.jetty.util.Callback;
  * <ul>
  * <li>a response with {@code Connection: close} closes its HTTP/3 connection gracefully (GOAWAY) once complete,
  * instead of the header being dropped without effect;</li>
+ * <li>a request with a connection-specific header field ({@code Keep-Alive}, {@code Proxy-Connection},
+ * {@code Transfer-Encoding}, {@code Upgrade}; Jetty rejects {@code Connection} and a bad {@code TE} itself) is
+ * malformed in HTTP/3 (RFC 9114 4.2): it gets a 400 and never reaches the application;</li>
+ * <li>a request body whose length disagrees with its {@code Content-Length} fails the application's read with a 400
+ * {@code BadMessageException} rather than arriving short or long (RFC 9114 4.1.2, see {@link ContentLengthCheck});</li>
  * <li>a request stream the client resets fails the app's reads with an {@code IOException} on every path, also in
  * {@code ReadListener.onError} (see {@link IOExceptionFailures});</li>
  * <li>a request without a {@code Host} field gets one from its {@code :authority}, as over HTTP/1.1 (see
@@ -43,7 +49,12 @@ public class Http3BridgeHandler extends Handler.Wrapper {
 		if (request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_3) {
 			return super.handle(request, response, callback);
 		}
-		Request bridgedRequest = AuthorityHostField.wrap(new IOExceptionFailures(request));
+		String malformed = ConnectionSpecificFields.find(request.getHeaders());
+		if (malformed != null) {
+			Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, malformed);
+			return true;
+		}
+		Request bridgedRequest = ContentLengthCheck.wrap(AuthorityHostField.wrap(new IOExceptionFailures(request)));
 		Response bridged = RequestEndBeforeResponseEnd.wrap(bridgedRequest,
 				HeadContentConsumed.wrap(bridgedRequest, response));
 		return super.handle(bridgedRequest, bridged, new ConnectionCloseCallback(bridgedRequest, bridged, callback));

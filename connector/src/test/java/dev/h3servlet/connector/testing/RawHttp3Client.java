@@ -63,8 +63,13 @@ public final class RawHttp3Client implements AutoCloseable {
 
 	/** Opens a request stream on the session; {@code last} says whether the field section ends the request. */
 	public static Exchange request(Session.Client session, String method, URI uri, boolean last) throws Exception {
-		MetaData.Request request = new MetaData.Request(method, HttpURI.from(uri), HttpVersion.HTTP_3,
-				HttpFields.EMPTY, -1);
+		return request(session, method, uri, HttpFields.EMPTY, last);
+	}
+
+	/** Opens a request stream with the given header fields, sent as they are (a Content-Length is not checked). */
+	public static Exchange request(Session.Client session, String method, URI uri, HttpFields fields, boolean last)
+			throws Exception {
+		MetaData.Request request = new MetaData.Request(method, HttpURI.from(uri), HttpVersion.HTTP_3, fields, -1);
 		Exchange exchange = new Exchange();
 		CompletableFuture<Stream> stream = new CompletableFuture<>();
 		session.newRequest(new HeadersFrame(request, last), exchange, Promise.Invocable.toPromise(stream));
@@ -121,6 +126,13 @@ public final class RawHttp3Client implements AutoCloseable {
 		public void onFailure(Stream.Client stream, long error, Throwable failure) {
 			this.failure.complete(error);
 			this.body.completeExceptionally(failure);
+		}
+
+		/** Sends a DATA frame with the bytes, the last one of the request if {@code last}. */
+		public void sendData(byte[] bytes, boolean last) throws Exception {
+			CompletableFuture<Stream> sent = new CompletableFuture<>();
+			this.stream.data(new DataFrame(ByteBuffer.wrap(bytes), last), Promise.Invocable.toPromise(sent));
+			sent.get(30, TimeUnit.SECONDS);
 		}
 
 		/** Ends the request stream with an empty, last DATA frame. */

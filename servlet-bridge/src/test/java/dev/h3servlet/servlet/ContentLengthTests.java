@@ -1,0 +1,93 @@
+package dev.h3servlet.servlet;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import dev.h3servlet.connector.testing.RawHttp3Client;
+import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http3.api.Session;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A request body that disagrees with its Content-Length is malformed in HTTP/3 (RFC 9114 4.1.2); Jetty 12.1.5 hands
+ * it to the servlet short or long, the bridge ({@link ContentLengthCheck}) fails the read with a 400 instead.
+ */
+class ContentLengthTests {
+
+	static final Queue<String> reads = new ConcurrentLinkedQueue<>();
+
+	@RegisterExtension
+	static final Http3ServerExtension server = new Http3ServerExtension(
+			(builder) -> builder.servlet("/echo", new EchoServlet()));
+
+	static RawHttp3Client client;
+
+	@BeforeAll
+	static void startClient() throws Exception {
+		client = RawHttp3Client.start();
+	}
+
+	@AfterAll
+	static void stopClient() throws Exception {
+		client.close();
+	}
+
+	@BeforeEach
+	void clearReads() {
+		reads.clear();
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "10,short,400", "5,much longer body,400", "5,exact,200", "0,'',200" })
+	void bodyIsReadOnlyWhenItMatchesTheContentLength(long contentLength, String body, int status) throws Exception {
+		Session.Client session = client.connect(server.http3Port(), new Session.Client.Listener() {
+		});
+		HttpFields fields = HttpFields.build().put("content-length", String.valueOf(contentLength));
+		RawHttp3Client.Exchange exchange = RawHttp3Client.request(session, "POST", server.uri("/echo"), fields,
+				false);
+		exchange.sendData(body.getBytes(StandardCharsets.UTF_8), true);
+		assertThat(exchange.head.get(30, TimeUnit.SECONDS).getStatus()).isEqualTo(status);
+		if (status == 200) {
+			assertThat(exchange.body.get(30, TimeUnit.SECONDS)).isEqualTo("HTTP/3.0 read " + body);
+			assertThat(reads).containsExactly("read " + body.length());
+		}
+		else {
+			assertThat(reads).noneMatch((read) -> read.startsWith("read "));
+		}
+	}
+
+	static class EchoServlet extends HttpServlet {
+
+		@Override
+		protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+			byte[] body;
+			try {
+				body = request.getInputStream().readAllBytes();
+			}
+			catch (IOException ex) {
+				reads.add("failed " + ex);
+				throw ex;
+			}
+			reads.add("read " + body.length);
+			response.setContentType("text/plain");
+			response.getWriter()
+				.print(request.getProtocol() + " read " + new String(body, StandardCharsets.UTF_8));
+		}
+
+	}
+
+}
