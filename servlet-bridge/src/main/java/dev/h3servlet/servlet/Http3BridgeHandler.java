@@ -14,8 +14,8 @@ import org.eclipse.jetty.util.Callback;
  * instead of the header being dropped without effect;</li>
  * <li>a request stream the client resets fails the app's reads with an {@code IOException} on every path, also in
  * {@code ReadListener.onError} (see {@link IOExceptionFailures});</li>
- * <li>the end of a bodiless request that the client sent late is read before the response's last frame, which
- * keeps quiche and Jetty out of a busy loop that freezes the connection (see {@link RequestEndBeforeResponseEnd}).</li>
+ * <li>the end of a bodiless request that the client sent late is read before the response's first frame, which
+ * keeps quiche and Jetty out of a busy loop that freezes the connection (see {@link RequestEndBeforeResponse}).</li>
  * </ul>
  * The TLS request attributes come from the connector ({@code Http3SecureRequestCustomizer}, put in place of Jetty's by
  * {@code Http3Connectors.install}). Jetty 12.1.5 already does the rest, and the tests hold it to it: connection-specific
@@ -33,7 +33,7 @@ public class Http3BridgeHandler extends Handler.Wrapper {
 			return super.handle(request, response, callback);
 		}
 		Request bridgedRequest = new IOExceptionFailures(request);
-		Response bridged = RequestEndBeforeResponseEnd.wrap(bridgedRequest, response);
+		Response bridged = RequestEndBeforeResponse.wrap(bridgedRequest, response);
 		return super.handle(bridgedRequest, bridged, new ConnectionCloseCallback(bridgedRequest, bridged, callback));
 	}
 
