@@ -26,8 +26,10 @@ import io.netty.util.concurrent.Future;
  * resets the stream both ways (RESET_STREAM and STOP_SENDING, H3_REQUEST_CANCELLED);</li>
  * <li>{@link Kind#DOWNLOAD}: a GET (its end in the same frame as its field section) whose large response is read
  * until {@value #DOWNLOAD_READ} bytes have arrived, then STOP_SENDING (H3_REQUEST_CANCELLED).</li>
+ * <li>{@link Kind#STALLED_UPLOAD}: sends as an upload does, then neither sends nor aborts anything more.</li>
  * </ul>
- * {@link #aborted} completes once the abort is sent, or fails if the stream ended otherwise.
+ * {@link #responded} completes when the response's field section arrives, {@link #aborted} once the abort is sent,
+ * or fails if the stream ended otherwise.
  */
 final class AbortingExchange extends Http3RequestStreamInboundHandler {
 
@@ -44,9 +46,11 @@ final class AbortingExchange extends Http3RequestStreamInboundHandler {
 
 	enum Kind {
 
-		UPLOAD, DOWNLOAD
+		UPLOAD, DOWNLOAD, STALLED_UPLOAD
 
 	}
+
+	final CompletableFuture<Void> responded = new CompletableFuture<>();
 
 	final CompletableFuture<Void> aborted = new CompletableFuture<>();
 
@@ -77,19 +81,19 @@ final class AbortingExchange extends Http3RequestStreamInboundHandler {
 				exchange.send(future.getNow());
 			}
 			else {
-				exchange.aborted.completeExceptionally(future.cause());
+				exchange.fail(future.cause());
 			}
 		});
 		return exchange;
 	}
 
 	private void send(QuicStreamChannel stream) {
-		Http3Headers headers = new DefaultHttp3Headers().method((this.kind == Kind.UPLOAD) ? "POST" : "GET")
+		Http3Headers headers = new DefaultHttp3Headers().method((this.kind != Kind.DOWNLOAD) ? "POST" : "GET")
 			.scheme("https")
 			.authority(this.authority)
 			.path(this.path);
 		headers.add("x-abort-id", this.id);
-		if (this.kind == Kind.UPLOAD) {
+		if (this.kind != Kind.DOWNLOAD) {
 			headers.setLong("content-length", UPLOAD_DECLARED);
 			stream.write(new DefaultHttp3HeadersFrame(headers)).addListener(this::failOnError);
 			stream.writeAndFlush(new DefaultHttp3DataFrame(Unpooled.wrappedBuffer(UPLOAD_CHUNK)))
@@ -103,13 +107,21 @@ final class AbortingExchange extends Http3RequestStreamInboundHandler {
 	}
 
 	private void failOnError(Future<?> future) {
-		if (!future.isSuccess() && !this.abortSent) {
-			this.aborted.completeExceptionally(future.cause());
+		if (!future.isSuccess()) {
+			fail(future.cause());
+		}
+	}
+
+	private void fail(Throwable failure) {
+		this.responded.completeExceptionally(failure);
+		if (!this.abortSent) {
+			this.aborted.completeExceptionally(failure);
 		}
 	}
 
 	@Override
 	protected void channelRead(ChannelHandlerContext ctx, Http3HeadersFrame frame) {
+		this.responded.complete(null);
 		if (this.kind == Kind.UPLOAD) {
 			abort(ctx);
 		}
@@ -145,27 +157,21 @@ final class AbortingExchange extends Http3RequestStreamInboundHandler {
 
 	@Override
 	protected void channelInputClosed(ChannelHandlerContext ctx) {
-		if (!this.abortSent) {
-			this.aborted.completeExceptionally(new IOException(this.kind + " " + this.id
-					+ ": the response ended before the client aborted, after " + this.received + " bytes"));
-		}
+		fail(new IOException(this.kind + " " + this.id + ": the response ended before the client aborted, after "
+				+ this.received + " bytes"));
 		ctx.close();
 	}
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-		if (!this.abortSent) {
-			this.aborted.completeExceptionally(cause);
-		}
+		fail(cause);
 		ctx.close();
 	}
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-		if (!this.abortSent) {
-			this.aborted.completeExceptionally(new IOException(this.kind + " " + this.id
-					+ ": stream closed before the client aborted, after " + this.received + " bytes"));
-		}
+		fail(new IOException(this.kind + " " + this.id + ": stream closed before the client aborted, after "
+				+ this.received + " bytes"));
 		super.channelInactive(ctx);
 	}
 
