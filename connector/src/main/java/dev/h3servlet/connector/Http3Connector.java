@@ -59,6 +59,8 @@ public final class Http3Connector extends QuicheServerConnector {
 
 	private final Http3ConnectorStatistics statistics = new Http3ConnectorStatistics();
 
+	private final SilentPeerReaper reaper = new SilentPeerReaper(this.statistics);
+
 	private volatile String binding;
 
 	Http3Connector(Server server, NetworkConnector tlsConnector, SslContextFactory.Server sslContextFactory,
@@ -175,20 +177,26 @@ public final class Http3Connector extends QuicheServerConnector {
 		return channel;
 	}
 
-	/** Jetty's datagram end point, counting the UDP payload bytes received and sent for {@link #getStatistics()}. */
+	/**
+	 * Jetty's datagram end point, counting the UDP payload bytes received and sent for {@link #getStatistics()}, and
+	 * noting when each peer was last heard from, for the {@link SilentPeerReaper}.
+	 */
 	@Override
 	protected EndPoint newEndPoint(DatagramChannel channel, ManagedSelector selector, SelectionKey selectionKey) {
-		return new CountingEndPoint(channel, selector, selectionKey, getScheduler(), this.statistics);
+		return new CountingEndPoint(channel, selector, selectionKey, getScheduler(), this.statistics, this.reaper);
 	}
 
 	private static final class CountingEndPoint extends DatagramChannelEndPoint {
 
 		private final Http3ConnectorStatistics statistics;
 
+		private final SilentPeerReaper reaper;
+
 		CountingEndPoint(DatagramChannel channel, ManagedSelector selector, SelectionKey selectionKey,
-				Scheduler scheduler, Http3ConnectorStatistics statistics) {
+				Scheduler scheduler, Http3ConnectorStatistics statistics, SilentPeerReaper reaper) {
 			super(channel, selector, selectionKey, scheduler);
 			this.statistics = statistics;
+			this.reaper = reaper;
 		}
 
 		@Override
@@ -197,6 +205,7 @@ public final class Http3Connector extends QuicheServerConnector {
 			SocketAddress peer = super.receive(buffer);
 			if (peer != null && peer != EOF) {
 				this.statistics.received(buffer.remaining() - before);
+				this.reaper.received(peer);
 			}
 			return peer;
 		}
@@ -240,6 +249,7 @@ public final class Http3Connector extends QuicheServerConnector {
 			checkKeyStore();
 			getServerQuicConfiguration().setPemWorkDirectory(this.pemWorkDirectory.open());
 			super.doStart();
+			this.reaper.start(getScheduler(), getIdleTimeout());
 		}
 		catch (Exception | Error ex) {
 			closeOnFailedStart(ex);
@@ -251,6 +261,7 @@ public final class Http3Connector extends QuicheServerConnector {
 
 	@Override
 	protected void doStop() throws Exception {
+		this.reaper.stop();
 		try {
 			awaitGracefulClose();
 			super.doStop();

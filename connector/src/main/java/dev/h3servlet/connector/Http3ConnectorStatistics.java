@@ -49,6 +49,11 @@ public final class Http3ConnectorStatistics {
 		return this.openSessions.size();
 	}
 
+	/** The established QUIC connections not disconnected yet (a live view). */
+	Set<Session> openSessions() {
+		return Collections.unmodifiableSet(this.openSessions);
+	}
+
 	/** The number of HTTP/3 request streams open on established QUIC connections. */
 	public long getActiveStreams() {
 		long active = 0;

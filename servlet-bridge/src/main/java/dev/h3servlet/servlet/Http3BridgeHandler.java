@@ -24,8 +24,8 @@ import org.eclipse.jetty.util.Callback;
  * {@link AuthorityHostField});</li>
  * <li>the body an app writes for a {@code HEAD} is consumed once written, as over HTTP/1.1, instead of being counted
  * again until the stream is reset (see {@link HeadContentConsumed});</li>
- * <li>the end of a bodiless request that the client sent late is read before the response's last frame, which
- * keeps quiche and Jetty out of a busy loop that freezes the connection (see {@link RequestEndBeforeResponseEnd}).</li>
+ * <li>the end of a bodiless request that the client sent late is read before the response's first frame, which
+ * keeps quiche and Jetty out of a busy loop that freezes the connection (see {@link RequestEndBeforeResponse}).</li>
  * </ul>
  * The TLS request attributes come from the connector ({@code Http3SecureRequestCustomizer}, put in place of Jetty's by
  * {@code Http3Connectors.install}). Jetty 12.1.5 already does the rest, and the tests hold it to it: connection-specific
@@ -55,7 +55,7 @@ public class Http3BridgeHandler extends Handler.Wrapper {
 			return true;
 		}
 		Request bridgedRequest = ContentLengthCheck.wrap(AuthorityHostField.wrap(new IOExceptionFailures(request)));
-		Response bridged = RequestEndBeforeResponseEnd.wrap(bridgedRequest,
+		Response bridged = RequestEndBeforeResponse.wrap(bridgedRequest,
 				HeadContentConsumed.wrap(bridgedRequest, response));
 		return super.handle(bridgedRequest, bridged, new ConnectionCloseCallback(bridgedRequest, bridged, callback));
 	}

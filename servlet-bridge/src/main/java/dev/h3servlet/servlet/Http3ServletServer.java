@@ -20,6 +20,7 @@ import org.eclipse.jetty.ee11.servlet.FilterHolder;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -78,6 +79,8 @@ public final class Http3ServletServer {
 
 		private Consumer<HttpConfiguration> httpConfigurationCustomizer = (httpConfiguration) -> {
 		};
+
+		private ByteBufferPool byteBufferPool;
 
 		private Builder() {
 		}
@@ -155,6 +158,15 @@ public final class Http3ServletServer {
 		}
 
 		/**
+		 * The server's buffer pool, from which every connector (QUIC included) takes its buffers; unset, Jetty's
+		 * default {@code ArrayByteBufferPool}. E.g. an {@code ArrayByteBufferPool.Tracking} to find buffer leaks.
+		 */
+		public Builder byteBufferPool(ByteBufferPool byteBufferPool) {
+			this.byteBufferPool = Objects.requireNonNull(byteBufferPool, "byteBufferPool");
+			return this;
+		}
+
+		/**
 		 * Builds the server and starts it. With port 0, TCP and UDP get the same free number; if the UDP one turns out
 		 * to be taken, the start is retried on another number.
 		 * @return the started server
@@ -184,7 +196,7 @@ public final class Http3ServletServer {
 		private Server build() {
 			QueuedThreadPool threadPool = new QueuedThreadPool();
 			threadPool.setName("h3servlet");
-			Server server = new Server(threadPool);
+			Server server = new Server(threadPool, null, this.byteBufferPool);
 			HttpConfiguration httpConfiguration = new HttpConfiguration();
 			httpConfiguration.setSecureScheme("https");
 			httpConfiguration.addCustomizer(new Http3SecureRequestCustomizer());

@@ -19,13 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A bodiless request whose end-of-stream comes after its field section: the bridge reads that end before the
- * response's last frame ({@link RequestEndBeforeResponseEnd}), within a bound, and leaves requests with content alone.
+ * response's first frame ({@link RequestEndBeforeResponse}), within a bound, and leaves requests with content alone.
  */
 class LateRequestEndTests {
 
 	@RegisterExtension
 	static final Http3ServerExtension server = new Http3ServerExtension(
-			(builder) -> builder.servlet("/hello", new HelloServlet()));
+			(builder) -> builder.servlet("/hello", new HelloServlet()).servlet("/stream", new StreamingServlet()));
 
 	static RawHttp3Client client;
 
@@ -50,12 +50,23 @@ class LateRequestEndTests {
 	}
 
 	@Test
+	void firstResponseWriteWaitsForTheRequestEnd() throws Exception {
+		RawHttp3Client.Exchange exchange = send("GET", "/stream");
+		// The servlet flushes its field section before the rest: that first write waits. Once the response has
+		// started, a client that stops reading it would leave the unread end to freeze the connection.
+		assertThat(exchange.head).failsWithin(Duration.ofMillis(300));
+		exchange.endRequest();
+		assertThat(exchange.head.get(30, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
+		assertThat(exchange.body.get(30, TimeUnit.SECONDS)).isEqualTo("streamed over HTTP/3.0");
+	}
+
+	@Test
 	void aRequestEndThatNeverComesDelaysTheResponseEndOnlyWithinTheBound() throws Exception {
 		long start = System.nanoTime();
 		RawHttp3Client.Exchange exchange = send("GET");
 		assertThat(exchange.body.get(30, TimeUnit.SECONDS)).isEqualTo("hello over HTTP/3.0");
 		assertThat(Duration.ofNanos(System.nanoTime() - start))
-			.isGreaterThanOrEqualTo(Duration.ofMillis(RequestEndBeforeResponseEnd.MAX_WAIT_MILLIS));
+			.isGreaterThanOrEqualTo(Duration.ofMillis(RequestEndBeforeResponse.MAX_WAIT_MILLIS));
 	}
 
 	@Test
@@ -64,13 +75,17 @@ class LateRequestEndTests {
 		RawHttp3Client.Exchange exchange = send("POST");
 		assertThat(exchange.body.get(30, TimeUnit.SECONDS)).isEqualTo("hello over HTTP/3.0");
 		assertThat(Duration.ofNanos(System.nanoTime() - start))
-			.isLessThan(Duration.ofMillis(RequestEndBeforeResponseEnd.MAX_WAIT_MILLIS));
+			.isLessThan(Duration.ofMillis(RequestEndBeforeResponse.MAX_WAIT_MILLIS));
 	}
 
 	private static RawHttp3Client.Exchange send(String method) throws Exception {
+		return send(method, "/hello");
+	}
+
+	private static RawHttp3Client.Exchange send(String method, String path) throws Exception {
 		Session.Client session = client.connect(server.http3Port(), new Session.Client.Listener() {
 		});
-		return RawHttp3Client.request(session, method, server.uri("/hello"), false);
+		return RawHttp3Client.request(session, method, server.uri(path), false);
 	}
 
 	static class HelloServlet extends HttpServlet {
@@ -79,6 +94,17 @@ class LateRequestEndTests {
 		protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
 			response.setContentType("text/plain");
 			response.getWriter().print("hello over " + request.getProtocol());
+		}
+
+	}
+
+	static class StreamingServlet extends HttpServlet {
+
+		@Override
+		protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+			response.setContentType("text/plain");
+			response.flushBuffer();
+			response.getWriter().print("streamed over " + request.getProtocol());
 		}
 
 	}

@@ -110,6 +110,16 @@ public final class NettyHttp3Client implements AutoCloseable {
 	 */
 	public static NettyHttp3Client connect(InetSocketAddress server, X509Certificate trusted, Duration timeout)
 			throws IOException {
+		return connect(server, trusted, timeout, INITIAL_MAX_STREAM_DATA);
+	}
+
+	/**
+	 * Opens a QUIC connection as {@link #connect(InetSocketAddress, X509Certificate, Duration)} does, letting the
+	 * server send at most {@code initialMaxStreamData} bytes of a response before the client reads them (a small
+	 * window bounds what a server sends before a client that stops reading is noticed).
+	 */
+	public static NettyHttp3Client connect(InetSocketAddress server, X509Certificate trusted, Duration timeout,
+			long initialMaxStreamData) throws IOException {
 		Objects.requireNonNull(server, "server");
 		Objects.requireNonNull(trusted, "trusted");
 		Objects.requireNonNull(timeout, "timeout");
@@ -126,7 +136,7 @@ public final class NettyHttp3Client implements AutoCloseable {
 				.sslEngineProvider((quic) -> ssl.newEngine(quic.alloc(), server.getHostString(), server.getPort()))
 				.maxIdleTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
 				.initialMaxData(INITIAL_MAX_DATA)
-				.initialMaxStreamDataBidirectionalLocal(INITIAL_MAX_STREAM_DATA)
+				.initialMaxStreamDataBidirectionalLocal(initialMaxStreamData)
 				.build();
 			Channel datagramChannel = await(new Bootstrap().group(group)
 				.channel(NioDatagramChannel.class)
