@@ -75,7 +75,10 @@ public final class Bench {
 		this.results.info("server tuning", this.options.server.isEmpty() ? "defaults" : String.join(" ", this.options.server));
 		this.results.info("client tuning", this.options.client.isEmpty() ? "defaults" : this.options.client.toString());
 		try {
-			if (this.options.uploads > 0) {
+			if (this.options.ab != null) {
+				abCompare(Path.of(System.getProperty("java.home")));
+			}
+			else if (this.options.uploads > 0) {
 				uploads(Path.of(System.getProperty("java.home")), this.options.uploads);
 			}
 			else {
@@ -175,18 +178,35 @@ public final class Bench {
 		client = this.load.newClient(protocol, 1);
 		try {
 			List<Double> download = new ArrayList<>();
-			Load.download(client, base + "download", DOWNLOAD_BYTES / 10, protocol);
-			for (int i = 0; i < o.bulkRepeats; i++) {
-				download.add(Load.download(client, base + "download", DOWNLOAD_BYTES, protocol));
+			try {
+				Load.download(client, base + "download", DOWNLOAD_BYTES / 10, protocol);
+				for (int i = 0; i < o.bulkRepeats; i++) {
+					download.add(Load.download(client, base + "download", DOWNLOAD_BYTES, protocol));
+				}
+			}
+			catch (Exception ex) {
+				failed(section, protocol.label + " download", ex);
 			}
 			row(section, "100 MB download", "MB/s", true, 0.5).put(protocol.label, Stats.of(download));
 			progress("    download " + format(Stats.of(download)));
+		}
+		finally {
+			client.stop();
+		}
+		client = this.load.newClient(protocol, 1);
+		try {
 			List<Double> upload = new ArrayList<>();
-			Load.upload(client, base + "upload", this.uploadBody, this.uploadSha256, protocol, 30);
-			for (int i = 0; i < o.bulkRepeats; i++) {
-				Load.Upload result = Load.upload(client, base + "upload", this.uploadBody, this.uploadSha256, protocol, 30);
-				Load.check(result.intact(), () -> protocol.label + " upload failed: " + result);
-				upload.add(result.megabytesPerSecond(UPLOAD_BYTES));
+			try {
+				Load.upload(client, base + "upload", this.uploadBody, this.uploadSha256, protocol, 30);
+				for (int i = 0; i < o.bulkRepeats; i++) {
+					Load.Upload result = Load.upload(client, base + "upload", this.uploadBody, this.uploadSha256,
+							protocol, 30);
+					Load.check(result.intact(), () -> protocol.label + " upload failed: " + result);
+					upload.add(result.megabytesPerSecond(UPLOAD_BYTES));
+				}
+			}
+			catch (Exception ex) {
+				failed(section, protocol.label + " upload", ex);
 			}
 			row(section, "10 MB upload", "MB/s", true, 0.5).put(protocol.label, Stats.of(upload));
 			progress("    upload " + format(Stats.of(upload)));
@@ -194,6 +214,73 @@ public final class Bench {
 		finally {
 			client.stop();
 		}
+	}
+
+	/** A failed measurement leaves its cell empty and a note; the run goes on. */
+	private static void failed(Section section, String what, Exception ex) {
+		String note = what + " FAILED: " + ex;
+		section.notes.add(note);
+		progress("    " + note);
+	}
+
+	/**
+	 * {@code --ab key=value,...}: two Jetty servers at once, A with the {@code --server} tuning and B with the change
+	 * on top, measured over h3 in alternating repeats (so both see the same machine): B÷A is the change's effect.
+	 */
+	private void abCompare(Path javaHome) throws Exception {
+		List<String> change = List.of(this.options.ab.split(","));
+		List<String> argsB = new ArrayList<>(List.of(this.keyStore.toString(), PASSWORD, "true"));
+		argsB.addAll(this.options.server);
+		argsB.addAll(change);
+		try (ServerProcess a = startJetty(javaHome, true);
+				ServerProcess b = ServerProcess.start(javaHome, BenchServer.class, List.of("-Xmx1g", "-XX:+UseParallelGC"),
+						argsB)) {
+			Section section = this.results.section("A/B over h3, server Java " + a.java + ": B = A + " + change,
+					List.of("A", "B"), "B", "A");
+			Map<String, List<List<Double>>> values = new LinkedHashMap<>();
+			for (int i = 0; i < this.options.repeats; i++) {
+				for (ServerProcess server : List.of(a, b)) {
+					int column = (server == a) ? 0 : 1;
+					String base = "https://127.0.0.1:" + server.h3Port + "/s/";
+					HttpClient client = this.load.newClient(Protocol.H3, 1);
+					try {
+						if (i == 0) {
+							Load.sequential(client, base + "small", this.options.warmupMillis, 100_000, Protocol.H3);
+						}
+						Load.Sequential seq = Load.sequential(client, base + "small", this.options.measureMillis, 100_000,
+								Protocol.H3);
+						add(values, "sequential GET|req/s", column, seq.perSecond());
+						add(values, "sequential GET p50|us", column, seq.p50Micros());
+						add(values, "100 MB download|MB/s", column,
+								Load.download(client, base + "download", DOWNLOAD_BYTES, Protocol.H3));
+						Load.Upload upload = Load.upload(client, base + "upload", this.uploadBody, this.uploadSha256,
+								Protocol.H3, 30);
+						add(values, "10 MB upload|MB/s", column,
+								upload.intact() ? upload.megabytesPerSecond(UPLOAD_BYTES) : Double.NaN);
+						if (!upload.intact()) {
+							section.notes.add((column == 0 ? "A" : "B") + " upload failed: " + upload.failure());
+						}
+					}
+					catch (Exception ex) {
+						failed(section, (column == 0 ? "A" : "B") + " repeat " + (i + 1), ex);
+					}
+					finally {
+						client.stop();
+					}
+				}
+				progress("  repeat " + (i + 1) + ": " + values);
+			}
+			values.forEach((key, columns) -> {
+				String[] parts = key.split("\\|");
+				section.row(parts[0], parts[1], !parts[1].equals("us"), null)
+					.put("A", Stats.of(columns.get(0)))
+					.put("B", Stats.of(columns.get(1)));
+			});
+		}
+	}
+
+	private static void add(Map<String, List<List<Double>>> values, String key, int column, double value) {
+		values.computeIfAbsent(key, (k) -> List.of(new ArrayList<>(), new ArrayList<>())).get(column).add(value);
 	}
 
 	private Stats concurrent(Protocol protocol, String url) throws Exception {
@@ -409,6 +496,8 @@ public final class Bench {
 
 		boolean extras = true;
 
+		String ab;
+
 		List<Protocol> protocols = List.of(Protocol.values());
 
 		Path java25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
@@ -435,6 +524,7 @@ public final class Bench {
 					case "--java25" -> options.java25 = Path.of(args[++i]);
 					case "--no-netty" -> options.netty = false;
 					case "--protocols-only" -> options.extras = false;
+					case "--ab" -> options.ab = args[++i];
 					case "--protocols" -> options.protocols = java.util.Arrays.stream(args[++i].split(","))
 						.map((label) -> Protocol.valueOf(label.toUpperCase(Locale.ROOT))).toList();
 					case "--out" -> options.out = Path.of(args[++i]);
@@ -447,6 +537,9 @@ public final class Bench {
 				}
 			}
 			BenchTuning.parse(options.server.toArray(String[]::new), 0);
+			if (options.ab != null) {
+				BenchTuning.parse(options.ab.split(","), 0);
+			}
 			return options;
 		}
 

@@ -67,6 +67,7 @@ final class Load {
 			case H1 -> new HttpClient(new HttpClientTransportOverHTTP(connector));
 			case H2 -> new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)));
 			case H3 -> {
+				udpBuffers(connector);
 				QuicheClientQuicConfiguration quic = quicConfiguration();
 				yield new HttpClient(new HttpClientTransportOverHTTP3(new HTTP3Client(quic, connector),
 						new QuicheTransport(quic)));
@@ -80,6 +81,14 @@ final class Load {
 		client.setIdleTimeout(60_000);
 		client.start();
 		return client;
+	}
+
+	private void udpBuffers(ClientConnector connector) {
+		String value = this.clientTuning.get("udpBufferSize");
+		if (value != null) {
+			connector.setReceiveBufferSize(Integer.parseInt(value));
+			connector.setSendBufferSize(Integer.parseInt(value));
+		}
 	}
 
 	QuicheClientQuicConfiguration quicConfiguration() {
@@ -238,6 +247,7 @@ final class Load {
 		QuicheClientQuicConfiguration quic = quicConfiguration();
 		ClientConnector connector = new ClientConnector();
 		connector.setSslContextFactory(new SslContextFactory.Client(true));
+		udpBuffers(connector);
 		QueuedThreadPool threads = new QueuedThreadPool(32);
 		threads.setName("bench-idle-client");
 		connector.setExecutor(threads);

@@ -32,7 +32,7 @@ final class Results {
 	record Stats(double[] samples) {
 
 		static Stats of(List<Double> values) {
-			return new Stats(values.stream().mapToDouble(Double::doubleValue).toArray());
+			return new Stats(values.stream().mapToDouble(Double::doubleValue).filter((v) -> !Double.isNaN(v)).toArray());
 		}
 
 		double median() {
