@@ -16,6 +16,7 @@ import dev.h3servlet.bench.Results.Row;
 import dev.h3servlet.bench.Results.Section;
 import dev.h3servlet.bench.Results.Stats;
 import dev.h3servlet.connector.DevelopmentCertificate;
+import dev.h3servlet.connector.testing.NettyHttp3Client;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http3.client.HTTP3Client;
 
@@ -32,7 +33,7 @@ public final class Bench {
 
 	static final String PASSWORD = "h3servlet-bench";
 
-	static final int DOWNLOAD_BYTES = 100 * 1000 * 1000;
+	static final int DOWNLOAD_MB = 100;
 
 	static final int UPLOAD_BYTES = 10 * 1000 * 1000;
 
@@ -50,6 +51,8 @@ public final class Bench {
 
 	private Path keyStore;
 
+	private java.security.cert.X509Certificate certificate;
+
 	private Bench(Options options) {
 		this.options = options;
 		this.load = new Load(options.client);
@@ -64,12 +67,12 @@ public final class Bench {
 		Instant began = Instant.now();
 		Path directory = Files.createTempDirectory("h3servlet-bench");
 		this.keyStore = directory.resolve("server.p12");
-		DevelopmentCertificate.loadOrCreate(this.keyStore, PASSWORD, "CN=localhost", 2);
+		this.certificate = DevelopmentCertificate.loadOrCreate(this.keyStore, PASSWORD, "CN=localhost", 2).certificate();
 		this.results.info("date", began.toString());
 		this.results.info("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
 				+ " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
 		this.results.info("client", "Jetty HttpClient 12.1.5 in the harness JVM, Java " + Runtime.version()
-				+ " (quiche jna binding for h3)");
+				+ " (quiche " + BenchServer.quicheBinding() + " binding for h3)");
 		this.results.info("repeats", this.options.repeats + " x " + this.options.measureMillis
 				+ " ms after " + this.options.warmupMillis + " ms warm-up; cells are medians, JSON has min/median/max");
 		this.results.info("server tuning", this.options.server.isEmpty() ? "defaults" : String.join(" ", this.options.server));
@@ -107,11 +110,14 @@ public final class Bench {
 			try (ServerProcess server = startJetty(java.home, true)) {
 				String title = "Jetty 12.1.5 + h3servlet (servlet via bridge), server Java " + server.java + ", quiche "
 						+ server.binding + " binding";
-				Section section = this.results.section(title, List.of("h1", "h2", "h3"), "h3", "h2");
+				Section section = this.results.section(title, List.of("h1", "h2", "h3", "h3 netty-client"), "h3", "h2");
 				progress(title);
 				for (Protocol protocol : this.options.protocols) {
 					int port = (protocol == Protocol.H3) ? server.h3Port : server.tlsPort;
 					measure(section, protocol, "https://127.0.0.1:" + port + "/s/", java.sequentialTarget);
+				}
+				if (this.options.nettyClient && this.options.protocols.contains(Protocol.H3)) {
+					nettyClientBulk(section, server.h3Port, "/s/");
 				}
 				section.notes.add("64 streams = 8 connections x 8 requests in flight (h1: 64 connections, it cannot "
 						+ "multiplex); upload = POST of 10 MB, answered with its SHA-256");
@@ -179,15 +185,15 @@ public final class Bench {
 		try {
 			List<Double> download = new ArrayList<>();
 			try {
-				Load.download(client, base + "download", DOWNLOAD_BYTES / 10, protocol);
+				Load.download(client, base + "download", this.options.downloadBytes / 10, protocol);
 				for (int i = 0; i < o.bulkRepeats; i++) {
-					download.add(Load.download(client, base + "download", DOWNLOAD_BYTES, protocol));
+					download.add(Load.download(client, base + "download", this.options.downloadBytes, protocol));
 				}
 			}
 			catch (Exception ex) {
 				failed(section, protocol.label + " download", ex);
 			}
-			row(section, "100 MB download", "MB/s", true, 0.5).put(protocol.label, Stats.of(download));
+			row(section, this.options.downloadMb + " MB download", "MB/s", true, 0.5).put(protocol.label, Stats.of(download));
 			progress("    download " + format(Stats.of(download)));
 		}
 		finally {
@@ -214,6 +220,48 @@ public final class Bench {
 		finally {
 			client.stop();
 		}
+	}
+
+	/**
+	 * Bulk transfers over h3 with a second client, Netty's HTTP/3 (quiche through JNI, no JNA): when it is much faster
+	 * than Jetty's client against the same server, the Jetty client is the bottleneck.
+	 */
+	private void nettyClientBulk(Section section, int h3Port, String base) {
+		String column = "h3 netty-client";
+		List<Double> download = new ArrayList<>();
+		List<Double> upload = new ArrayList<>();
+		try (NettyHttp3Client client = NettyHttp3Client.connect(new InetSocketAddress("127.0.0.1", h3Port),
+				this.certificate, Duration.ofSeconds(60))) {
+			for (int i = 0; i <= this.options.bulkRepeats; i++) {
+				long start = System.nanoTime();
+				NettyHttp3Client.Response response = client.send(NettyHttp3Client.Request.get(base + "download?bytes="
+						+ this.options.downloadBytes));
+				double seconds = (System.nanoTime() - start) / 1e9;
+				Load.check(response.status() == 200 && response.body().length == this.options.downloadBytes,
+						() -> "netty-client download: " + response);
+				if (i > 0) {
+					download.add(this.options.downloadBytes / seconds / 1e6);
+				}
+			}
+			for (int i = 0; i <= this.options.bulkRepeats; i++) {
+				long start = System.nanoTime();
+				NettyHttp3Client.Response response = client.send(NettyHttp3Client.Request.post(base + "upload",
+						new java.io.ByteArrayInputStream(this.uploadBody), UPLOAD_BYTES));
+				double seconds = (System.nanoTime() - start) / 1e9;
+				Load.check(response.status() == 200
+						&& response.bodyAsString().trim().equals(UPLOAD_BYTES + " " + this.uploadSha256),
+						() -> "netty-client upload: " + response + " " + response.bodyAsString());
+				if (i > 0) {
+					upload.add(UPLOAD_BYTES / seconds / 1e6);
+				}
+			}
+		}
+		catch (Exception ex) {
+			failed(section, column + " bulk", ex);
+		}
+		row(section, this.options.downloadMb + " MB download", "MB/s", true, 0.5).put(column, Stats.of(download));
+		row(section, "10 MB upload", "MB/s", true, 0.5).put(column, Stats.of(upload));
+		progress("    netty client: download " + format(Stats.of(download)) + ", upload " + format(Stats.of(upload)));
 	}
 
 	/** A failed measurement leaves its cell empty and a note; the run goes on. */
@@ -252,7 +300,7 @@ public final class Bench {
 						add(values, "sequential GET|req/s", column, seq.perSecond());
 						add(values, "sequential GET p50|us", column, seq.p50Micros());
 						add(values, "100 MB download|MB/s", column,
-								Load.download(client, base + "download", DOWNLOAD_BYTES, Protocol.H3));
+								Load.download(client, base + "download", this.options.downloadBytes, Protocol.H3));
 						Load.Upload upload = Load.upload(client, base + "upload", this.uploadBody, this.uploadSha256,
 								Protocol.H3, 30);
 						add(values, "10 MB upload|MB/s", column,
@@ -260,6 +308,14 @@ public final class Bench {
 						if (!upload.intact()) {
 							section.notes.add((column == 0 ? "A" : "B") + " upload failed: " + upload.failure());
 						}
+						Section probe = new Section("", List.of(), null, null);
+						nettyClientBulk(probe, server.h3Port, "/s/");
+						for (Row row : probe.rows) {
+							Stats stats = row.values.values().iterator().next();
+							add(values, row.label + " (netty client)|" + row.unit, column,
+									(stats.samples().length > 0) ? stats.median() : Double.NaN);
+						}
+						section.notes.addAll(probe.notes);
 					}
 					catch (Exception ex) {
 						failed(section, (column == 0 ? "A" : "B") + " repeat " + (i + 1), ex);
@@ -490,11 +546,17 @@ public final class Bench {
 
 		int uploads;
 
+		int downloadMb = DOWNLOAD_MB;
+
+		int downloadBytes = DOWNLOAD_MB * 1000 * 1000;
+
 		long uploadTimeoutSeconds = 30;
 
 		boolean netty = true;
 
 		boolean extras = true;
+
+		boolean nettyClient = true;
 
 		String ab;
 
@@ -519,10 +581,15 @@ public final class Bench {
 						options.measureMillis = 1000;
 					}
 					case "--uploads" -> options.uploads = Integer.parseInt(args[++i]);
+					case "--download-mb" -> {
+						options.downloadMb = Integer.parseInt(args[++i]);
+						options.downloadBytes = options.downloadMb * 1000 * 1000;
+					}
 					case "--upload-timeout" -> options.uploadTimeoutSeconds = Long.parseLong(args[++i]);
 					case "--no-java25" -> options.java25 = null;
 					case "--java25" -> options.java25 = Path.of(args[++i]);
 					case "--no-netty" -> options.netty = false;
+					case "--no-netty-client" -> options.nettyClient = false;
 					case "--protocols-only" -> options.extras = false;
 					case "--ab" -> options.ab = args[++i];
 					case "--protocols" -> options.protocols = java.util.Arrays.stream(args[++i].split(","))

@@ -95,12 +95,14 @@ public final class BenchServer {
 		context.addServlet(new ServletHolder(new BenchServlet()), "/*");
 		server.setHandler(new Router(new RawHandler(), new Http3BridgeHandler(context)));
 
+		// Probed before start, as the connector does: probing bindings while quiche is in use crashed a Java 25 JVM.
+		String binding = (http3 != null) ? quicheBinding() : "none";
 		long start = System.nanoTime();
 		server.start();
 		long startMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
 		System.out.println("BENCH-READY tls=" + tls.getLocalPort() + " h3=" + ((http3 != null) ? http3.getLocalPort() : -1)
 				+ " startMillis=" + startMillis + " binding="
-				+ ((http3 != null) ? quicheBinding() : "none")
+				+ binding
 				+ " java=" + Runtime.version());
 		System.out.flush();
 		try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
