@@ -137,7 +137,7 @@ public final class Bench {
 			}
 		}
 		if (this.options.netty) {
-			netty(javas.get(0).home);
+			netty(javas.get(0).home, jettyH3.isEmpty() ? null : jettyH3.values().iterator().next());
 		}
 		if (this.options.extras) {
 			startup(javas.get(0).home);
@@ -299,7 +299,7 @@ public final class Bench {
 								Protocol.H3);
 						add(values, "sequential GET|req/s", column, seq.perSecond());
 						add(values, "sequential GET p50|us", column, seq.p50Micros());
-						add(values, "100 MB download|MB/s", column,
+						add(values, this.options.downloadMb + " MB download|MB/s", column,
 								Load.download(client, base + "download", this.options.downloadBytes, Protocol.H3));
 						Load.Upload upload = Load.upload(client, base + "upload", this.uploadBody, this.uploadSha256,
 								Protocol.H3, 30);
@@ -422,24 +422,24 @@ public final class Bench {
 		}
 	}
 
-	private void netty(Path javaHome) throws Exception {
+	/** Netty's HTTP/3 server with the same client; the Jetty column is the h3 column of the first Jetty run. */
+	private void netty(Path javaHome, Section jettySection) throws Exception {
 		progress("Netty 4.2 HTTP/3 server (peer)");
-		try (ServerProcess jettyServer = startJetty(javaHome, true);
-				ServerProcess nettyServer = ServerProcess.start(javaHome, NettyBenchServer.class,
-						List.of("-Xmx1g", "-XX:+UseParallelGC"), List.of(this.keyStore.toString(), PASSWORD))) {
-			Section section = this.results.section("h3 peer: Jetty + h3servlet vs Netty " + "4.2.18 HTTP/3 server, both Java "
+		try (ServerProcess nettyServer = ServerProcess.start(javaHome, NettyBenchServer.class,
+				List.of("-Xmx1g", "-XX:+UseParallelGC"), List.of(this.keyStore.toString(), PASSWORD))) {
+			Section section = this.results.section("h3 peer: Jetty + h3servlet vs Netty 4.2.18 HTTP/3 server, both Java "
 					+ nettyServer.java + ", same client", List.of("jetty-h3", "netty-h3"), "jetty-h3", "netty-h3");
-			Section jetty = new Section("", List.of("h3"), null, null);
+			section.notes.add("jetty-h3 = the h3 column of the first table (measured earlier in the same run)");
 			Section netty = new Section("", List.of("h3"), null, null);
-			progress("  jetty");
-			measure(jetty, Protocol.H3, "https://127.0.0.1:" + jettyServer.h3Port + "/s/", 0);
-			progress("  netty");
 			measure(netty, Protocol.H3, "https://127.0.0.1:" + nettyServer.h3Port + "/s/", 0);
-			for (int i = 0; i < jetty.rows.size(); i++) {
-				Row from = jetty.rows.get(i);
-				section.row(from.label, from.unit, from.higherIsBetter, null)
-					.put("jetty-h3", from.values.get("h3"))
-					.put("netty-h3", netty.rows.get(i).values.get("h3"));
+			section.notes.addAll(netty.notes);
+			for (Row from : netty.rows) {
+				Row row = section.row(from.label, from.unit, from.higherIsBetter, null);
+				Row jetty = (jettySection != null) ? row(jettySection, from.label, from.unit, true, null) : null;
+				if (jetty != null && jetty.values.get("h3") != null) {
+					row.put("jetty-h3", jetty.values.get("h3"));
+				}
+				row.put("netty-h3", from.values.get("h3"));
 			}
 		}
 	}
