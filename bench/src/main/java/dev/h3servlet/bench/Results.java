@@ -130,23 +130,23 @@ final class Results {
 		this.info.forEach((key, value) -> out.append(key).append(": ").append(value).append('\n'));
 		for (Section section : this.sections) {
 			out.append('\n').append("== ").append(section.title).append(" ==\n");
-			out.append(String.format(Locale.ROOT, "%-34s", ""));
+			out.append(String.format(Locale.ROOT, "%-46s", ""));
 			for (String column : section.columns) {
-				out.append(String.format(Locale.ROOT, "%14s", column));
+				out.append(String.format(Locale.ROOT, "%16s", column));
 			}
 			if (section.ratioNumerator != null) {
-				out.append(String.format(Locale.ROOT, "%12s  %s", "*" + section.ratioLabel() + "*", "target"));
+				out.append(String.format(Locale.ROOT, "%14s  %s", "*" + section.ratioLabel() + "*", "target"));
 			}
 			out.append('\n');
 			for (Row row : section.rows) {
-				out.append(String.format(Locale.ROOT, "%-34s", row.label + " (" + row.unit + ")"));
+				out.append(String.format(Locale.ROOT, "%-46s", row.label + " (" + row.unit + ")"));
 				for (String column : section.columns) {
 					Stats stats = row.values.get(column);
-					out.append(String.format(Locale.ROOT, "%14s", (stats != null) ? format(stats.median()) : "-"));
+					out.append(String.format(Locale.ROOT, "%16s", (stats != null) ? format(stats.median()) : "-"));
 				}
 				Double ratio = section.ratio(row);
 				if (ratio != null) {
-					out.append(String.format(Locale.ROOT, "%12s", "*" + String.format(Locale.ROOT, "%.2f", ratio) + "*"));
+					out.append(String.format(Locale.ROOT, "%14s", "*" + String.format(Locale.ROOT, "%.2f", ratio) + "*"));
 					if (row.target != null) {
 						boolean met = row.higherIsBetter ? ratio >= row.target : ratio <= row.target;
 						out.append(String.format(Locale.ROOT, "  %s %.2f %s", row.higherIsBetter ? ">=" : "<=",
