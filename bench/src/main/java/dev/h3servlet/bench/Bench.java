@@ -541,7 +541,7 @@ public final class Bench {
 
 		int repeats = 3;
 
-		int bulkRepeats = 3;
+		int bulkRepeats = 2;
 
 		long warmupMillis = 1000;
 
