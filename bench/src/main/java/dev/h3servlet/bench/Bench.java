@@ -403,22 +403,29 @@ public final class Bench {
 			String heapUrl = "https://127.0.0.1:" + server.tlsPort + "/raw/heap";
 			long before = Long.parseLong(h2.GET(heapUrl).getContentAsString().trim());
 			long start = System.nanoTime();
-			HTTP3Client idle = this.load.openIdleConnections(new InetSocketAddress("127.0.0.1", server.h3Port),
+			Load.IdleConnections idle = this.load.openIdleConnections(new InetSocketAddress("127.0.0.1", server.h3Port),
 					IDLE_CONNECTIONS, 120_000);
 			double connectSeconds = (System.nanoTime() - start) / 1e9;
 			try {
 				long after = Long.parseLong(h2.GET(heapUrl).getContentAsString().trim());
-				Section section = this.results.section("Memory: " + IDLE_CONNECTIONS + " idle h3 connections, server Java "
+				Section section = this.results.section("Memory: " + idle.open() + " idle h3 connections, server Java "
 						+ server.java, List.of("value"), null, null);
 				section.row("server heap after GC, before", "MB", false, null).put("value", before / 1e6);
 				section.row("server heap after GC, with connections", "MB", false, null).put("value", after / 1e6);
 				section.row("heap per idle h3 connection", "KB", false, null).put("value",
-						(after - before) / 1e3 / IDLE_CONNECTIONS);
+						(idle.open() > 0) ? (after - before) / 1e3 / idle.open() : Double.NaN);
 				section.row("time to open them (harness)", "s", false, null).put("value", connectSeconds);
+				if (idle.failed() > 0) {
+					section.notes.add(idle.failed() + " of " + IDLE_CONNECTIONS + " connections failed to open in time");
+				}
 			}
 			finally {
-				idle.stop();
+				idle.client().stop();
 			}
+		}
+		catch (Exception ex) {
+			failed(this.results.section("Memory: idle h3 connections", List.of("value"), null, null),
+					"idle connections", ex);
 		}
 		finally {
 			h2.stop();

@@ -243,11 +243,12 @@ final class Load {
 	 * Opens {@code count} HTTP/3 connections (QUIC handshake and HTTP/3 SETTINGS) with Jetty's low-level HTTP/3
 	 * client and keeps them idle; returns the client, whose stop closes them all.
 	 */
-	HTTP3Client openIdleConnections(InetSocketAddress server, int count, long millis) throws Exception {
+	IdleConnections openIdleConnections(InetSocketAddress server, int count, long millis) throws Exception {
 		QuicheClientQuicConfiguration quic = quicConfiguration();
 		ClientConnector connector = new ClientConnector();
 		connector.setSslContextFactory(new SslContextFactory.Client(true));
 		udpBuffers(connector);
+		connector.setConnectTimeout(java.time.Duration.ofSeconds(30));
 		QueuedThreadPool threads = new QueuedThreadPool(32);
 		threads.setName("bench-idle-client");
 		connector.setExecutor(threads);
@@ -256,7 +257,7 @@ final class Load {
 		QuicheTransport transport = new QuicheTransport(quic);
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
 		List<CompletableFuture<Session.Client>> sessions = new ArrayList<>();
-		for (int i = 0; i < count; i++) {
+		for (int i = 0; i < count && System.nanoTime() < deadline; i++) {
 			CompletableFuture<Session.Client> session = new CompletableFuture<>();
 			client.connect(transport, server, new Session.Client.Listener() {
 			}, new Promise.Invocable.NonBlocking<>() {
@@ -271,15 +272,29 @@ final class Load {
 				}
 			});
 			sessions.add(session);
-			if (sessions.size() % 50 == 0) {
-				// at most 50 handshakes in flight
-				CompletableFuture.allOf(sessions.toArray(CompletableFuture[]::new))
-					.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			if (sessions.size() % 20 == 0) {
+				// at most 20 handshakes in flight
+				awaitQuietly(sessions, deadline);
 			}
 		}
-		CompletableFuture.allOf(sessions.toArray(CompletableFuture[]::new))
-			.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-		return client;
+		awaitQuietly(sessions, deadline);
+		long open = sessions.stream().filter((s) -> s.isDone() && !s.isCompletedExceptionally()).count();
+		return new IdleConnections(client, (int) open, sessions.size() - (int) open);
+	}
+
+	/** The client holding the connections (stop it to close them), how many opened and how many failed. */
+	record IdleConnections(HTTP3Client client, int open, int failed) {
+	}
+
+	private static void awaitQuietly(List<CompletableFuture<Session.Client>> sessions, long deadline)
+			throws InterruptedException {
+		try {
+			CompletableFuture.allOf(sessions.toArray(CompletableFuture[]::new))
+				.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+		}
+		catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+			// counted by the caller
+		}
 	}
 
 	static void check(boolean condition, java.util.function.Supplier<String> message) {
