@@ -550,7 +550,7 @@ public final class Bench {
 
 		int bulkRepeats = 2;
 
-		long warmupMillis = 1000;
+		long warmupMillis = 3000;
 
 		long measureMillis = 2000;
 
@@ -591,6 +591,7 @@ public final class Bench {
 						options.measureMillis = 1000;
 					}
 					case "--uploads" -> options.uploads = Integer.parseInt(args[++i]);
+					case "--warmup-ms" -> options.warmupMillis = Long.parseLong(args[++i]);
 					case "--download-mb" -> {
 						options.downloadMb = Integer.parseInt(args[++i]);
 						options.downloadBytes = options.downloadMb * 1000 * 1000;
