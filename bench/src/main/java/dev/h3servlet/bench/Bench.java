@@ -60,7 +60,18 @@ public final class Bench {
 
 	public static void main(String[] args) throws Exception {
 		Options options = Options.parse(args);
-		new Bench(options).run();
+		int status = 1;
+		try {
+			new Bench(options).run();
+			status = 0;
+		}
+		catch (Exception | Error ex) {
+			ex.printStackTrace();
+		}
+		finally {
+			// Client threads left by a failed measurement must not keep the JVM alive.
+			System.exit(status);
+		}
 	}
 
 	private void run() throws Exception {
