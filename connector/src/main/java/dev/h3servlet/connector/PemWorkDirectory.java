@@ -3,13 +3,15 @@ package dev.h3servlet.connector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,21 +53,24 @@ final class PemWorkDirectory {
 		return this.created;
 	}
 
-	/** Deletes the private directory, if one was created. */
+	/**
+	 * Deletes the private directory, if one was created. The shutdown hook is removed only once the directory is gone:
+	 * if the JVM starts shutting down meanwhile (SIGTERM while the server stops), the hook still runs and finishes the
+	 * deletion, instead of the JVM halting this thread half-way and leaving the directory behind.
+	 */
 	synchronized void close() {
 		Path dir = this.created;
 		if (dir == null) {
 			return;
 		}
 		this.created = null;
+		deleteRecursively(dir);
 		try {
 			Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
 		}
 		catch (IllegalStateException ex) {
-			// The JVM is shutting down: the hook deletes the directory.
-			return;
+			// The JVM is shutting down: the hook runs anyway, and finds nothing left to delete.
 		}
-		deleteRecursively(dir);
 	}
 
 	private static Path createPrivate() throws IOException {
@@ -129,14 +134,39 @@ final class PemWorkDirectory {
 		}
 	}
 
+	/**
+	 * Deletes the directory and what it holds. Others may delete in it at the same time (Jetty removes the PEM files
+	 * it exported when its connector stops, and at JVM shutdown this hook runs beside the server's stop): what is
+	 * already gone is skipped.
+	 */
 	private static void deleteRecursively(Path dir) {
-		if (dir == null || !Files.exists(dir)) {
-			return;
-		}
-		try (Stream<Path> paths = Files.walk(dir)) {
-			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(path);
-			}
+		try {
+			Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+
+				@Override
+				public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+					Files.deleteIfExists(file);
+					return FileVisitResult.CONTINUE;
+				}
+
+				@Override
+				public FileVisitResult visitFileFailed(Path file, IOException ex) throws IOException {
+					if (ex instanceof NoSuchFileException) {
+						return FileVisitResult.CONTINUE;
+					}
+					throw ex;
+				}
+
+				@Override
+				public FileVisitResult postVisitDirectory(Path directory, IOException ex) throws IOException {
+					if (ex != null && !(ex instanceof NoSuchFileException)) {
+						throw ex;
+					}
+					Files.deleteIfExists(directory);
+					return FileVisitResult.CONTINUE;
+				}
+
+			});
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not delete HTTP/3 PEM work directory '" + dir + "'", ex);

@@ -34,6 +34,8 @@ final class ChildProcess {
 
 	private final CompletableFuture<Matcher> ready = new CompletableFuture<>();
 
+	private Thread reader;
+
 	private ChildProcess(String name, Process process, Pattern readyPattern) {
 		this.name = name;
 		this.process = process;
@@ -46,9 +48,9 @@ final class ChildProcess {
 	 */
 	static ChildProcess start(String name, ProcessBuilder builder, Pattern readyPattern) throws Exception {
 		ChildProcess child = new ChildProcess(name, builder.redirectErrorStream(true).start(), readyPattern);
-		Thread reader = new Thread(child::readOutput, name + "-output");
-		reader.setDaemon(true);
-		reader.start();
+		child.reader = new Thread(child::readOutput, name + "-output");
+		child.reader.setDaemon(true);
+		child.reader.start();
 		try {
 			child.ready.get(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
 			return child;
@@ -74,14 +76,37 @@ final class ChildProcess {
 	}
 
 	/**
-	 * Terminates it as {@code kill} does (SIGTERM on Linux: shutdown hooks run).
+	 * Terminates it as {@code kill} does (SIGTERM on Linux: shutdown hooks run), and nothing more: unlike
+	 * {@link Process#destroy()}, its stdin stays open (a child that stops when its stdin closes is not stopped that
+	 * way as well) and its output is read to the end, so that {@link #output()} then holds all it printed, its
+	 * shutdown hooks' messages included.
 	 * @return its exit code
 	 * @throws IllegalStateException if it does not exit in time (it is then killed)
 	 */
-	int terminate() throws InterruptedException {
-		this.process.destroy();
+	int terminate() throws InterruptedException, IOException {
+		return terminate(false);
+	}
+
+	/**
+	 * Terminates it as {@link #terminate()} does, closing its stdin right after the signal when {@code closeStdin}
+	 * (a child that stops when its stdin closes then stops while its shutdown hooks run).
+	 */
+	int terminate(boolean closeStdin) throws InterruptedException, IOException {
+		this.process.toHandle().destroy();
+		if (closeStdin) {
+			this.process.getOutputStream().close();
+		}
 		awaitExit("SIGTERM");
+		awaitOutputEnd();
 		return this.process.exitValue();
+	}
+
+	/** Once it exited: waits (bounded) until its output was read to the end. */
+	private void awaitOutputEnd() throws InterruptedException {
+		this.reader.join(TimeUnit.SECONDS.toMillis(STOP_TIMEOUT_SECONDS));
+		if (this.reader.isAlive()) {
+			this.output.add("(its output did not end within " + STOP_TIMEOUT_SECONDS + " s of its exit)");
+		}
 	}
 
 	/**

@@ -60,12 +60,23 @@ public final class SampleServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Terminates it as {@code kill} does (SIGTERM on Linux: shutdown hooks run, the server is not stopped).
+	 * Terminates it as {@code kill} does (SIGTERM on Linux: shutdown hooks run, the server is not stopped), and waits
+	 * until it exited and its output was read to the end.
 	 * @return its exit code
 	 * @throws Exception if it does not exit in time
 	 */
 	public int terminate() throws Exception {
 		return this.child.terminate();
+	}
+
+	/**
+	 * Terminates it with SIGTERM while it stops its server (its stdin is closed right after the signal), as an app whose
+	 * own shutdown hook stops the server does (Spring Boot's); waits until it exited and its output was read to the end.
+	 * @return its exit code
+	 * @throws Exception if it does not exit in time
+	 */
+	public int terminateWhileStopping() throws Exception {
+		return this.child.terminate(true);
 	}
 
 	/** Stops it by closing its stdin; destroys it if it does not stop in time, and then fails. */
