@@ -56,7 +56,7 @@ class HostileHttp3Tests {
 	static final Duration REACTION = Duration.ofMillis(Long.getLong("hostile.reaction.ms", 2000));
 
 	/** The server's QUIC idle timeout: short, so that vanished peers are reclaimed within the suite. */
-	static final Duration IDLE_TIMEOUT = Duration.ofSeconds(1);
+	static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
 
 	static final long MAX_STREAMS = 8;
 
