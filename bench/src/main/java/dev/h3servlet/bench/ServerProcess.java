@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A benchmark server in a child JVM: {@link BenchServer} or {@link NettyBenchServer}, on a chosen JDK, with this
@@ -34,8 +36,12 @@ final class ServerProcess implements AutoCloseable {
 
 	final String java;
 
-	private ServerProcess(Process process, String ready) {
+	/** The child's {@code java.io.tmpdir}, deleted when it has stopped; {@code null} for the JVM's default. */
+	private final Path temporaryDirectory;
+
+	private ServerProcess(Process process, String ready, Path temporaryDirectory) {
 		this.process = process;
+		this.temporaryDirectory = temporaryDirectory;
 		this.tlsPort = Integer.parseInt(field(ready, "tls"));
 		this.h3Port = Integer.parseInt(field(ready, "h3"));
 		this.startMillis = Long.parseLong(field(ready, "startMillis"));
@@ -46,9 +52,16 @@ final class ServerProcess implements AutoCloseable {
 	static ServerProcess start(Path javaHome, Class<?> mainClass, List<String> jvmOptions, List<String> args)
 			throws IOException {
 		List<String> command = new ArrayList<>();
+		Path temporaryDirectory = null;
 		command.add(javaHome.resolve("bin/java").toString());
 		if (isJava22OrLater(javaHome)) {
 			command.add("--enable-native-access=ALL-UNNAMED");
+			// Jetty 12.1.5's foreign quiche binding extracts libquiche.so to the fixed path
+			// ${java.io.tmpdir}/linux-x86-64/libquiche.so, truncating and rewriting it in place: a second Java 22+
+			// JVM starting on the same host corrupts the library mapped by a running one (SIGBUS/SIGSEGV there).
+			// A private temporary directory per child JVM keeps this harness and its servers apart.
+			temporaryDirectory = Files.createTempDirectory("h3servlet-bench-");
+			command.add("-Djava.io.tmpdir=" + temporaryDirectory);
 		}
 		command.addAll(jvmOptions);
 		command.add("-cp");
@@ -83,7 +96,7 @@ final class ServerProcess implements AutoCloseable {
 		reader.setDaemon(true);
 		reader.start();
 		try {
-			return new ServerProcess(process, ready.get(60, TimeUnit.SECONDS));
+			return new ServerProcess(process, ready.get(60, TimeUnit.SECONDS), temporaryDirectory);
 		}
 		catch (TimeoutException | ExecutionException | InterruptedException ex) {
 			process.destroyForcibly();
@@ -121,6 +134,13 @@ final class ServerProcess implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			this.process.destroyForcibly();
+		}
+		if (this.temporaryDirectory != null && !this.process.isAlive()) {
+			try (Stream<Path> paths = Files.walk(this.temporaryDirectory)) {
+				for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+					Files.deleteIfExists(path);
+				}
+			}
 		}
 	}
 
