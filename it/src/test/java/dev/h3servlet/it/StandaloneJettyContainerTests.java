@@ -6,19 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 
-import dev.h3servlet.connector.testing.DeterministicBytes;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.connector.testing.NettyHttp3Client;
 import dev.h3servlet.connector.testing.NettyHttp3Client.Request;
 import dev.h3servlet.connector.testing.NettyHttp3Client.Response;
 import dev.h3servlet.connector.testing.TestCertificate;
-import dev.h3servlet.it.support.Chromium;
 import dev.h3servlet.it.support.Docker;
 import dev.h3servlet.it.support.JettyBase;
 import dev.h3servlet.it.support.JettyContainer;
-import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.http.HttpHeader;
+import dev.h3servlet.it.support.SampleWarChecks;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.util.Jetty;
 import org.junit.jupiter.api.AfterAll;
@@ -104,37 +100,19 @@ class StandaloneJettyContainerTests {
 			assertThat(info.bodyAsString()).contains("protocol=HTTP/3.0\n", "secure=true\n", "scheme=https\n",
 					"contextPath=" + CONTEXT + "\n");
 
-			Response echo = client
-				.send(Request.post(CONTEXT + "/echo", DeterministicBytes.stream(UPLOAD_SIZE), UPLOAD_SIZE));
-			assertThat(echo.status()).as(echo.toString()).isEqualTo(200);
-			assertThat(echo.bodyAsString()).isEqualTo("length=" + UPLOAD_SIZE + " sha256="
-					+ DeterministicBytes.sha256Hex(UPLOAD_SIZE) + " protocol=HTTP/3.0");
+			SampleWarChecks.echoesAnUploadOverHttp3(client, CONTEXT, UPLOAD_SIZE);
 		}
 	}
 
 	@Test
 	void chromiumLoadsThePageOverHttp3() throws Exception {
-		Chromium.assumeInstalled();
-		URI page = uri("/page");
-		Chromium.Result result = Chromium.forceQuicOn(page)
-			.trustSpki(certificate.spkiSha256Base64())
-			.dumpDom(page, Path.of("target", "chromium", "standalone-jetty-container"));
-		assertThat(result.textOf("proto")).as(result.describe()).isEqualTo("h3");
-		assertThat(result.textOf("servlet")).as(result.describe()).isEqualTo("HTTP/3.0");
+		SampleWarChecks.chromiumLoadsThePageOverHttp3(uri("/page"), certificate.spkiSha256Base64(),
+				Path.of("target", "chromium", "standalone-jetty-container"));
 	}
 
 	@Test
 	void http2ResponsesAdvertiseHttp3OnTheSamePort() throws Exception {
-		HttpClient http2 = JettyClients.http2();
-		try {
-			ContentResponse response = http2.GET(uri("/info"));
-			assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
-			assertThat(response.getContentAsString()).contains("protocol=HTTP/2.0\n", "secure=true\n");
-			assertThat(response.getHeaders().get(HttpHeader.ALT_SVC)).isEqualTo("h3=\":" + port + "\"; ma=86400");
-		}
-		finally {
-			http2.stop();
-		}
+		SampleWarChecks.advertisesHttp3(JettyClients.http2(), uri("/info"), HttpVersion.HTTP_2, port);
 	}
 
 	private static URI uri(String path) {

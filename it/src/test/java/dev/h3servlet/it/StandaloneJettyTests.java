@@ -8,17 +8,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
 
-import dev.h3servlet.connector.testing.DeterministicBytes;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.connector.testing.NettyHttp3Client;
 import dev.h3servlet.connector.testing.NettyHttp3Client.Request;
 import dev.h3servlet.connector.testing.NettyHttp3Client.Response;
 import dev.h3servlet.connector.testing.TestCertificate;
-import dev.h3servlet.it.support.Chromium;
 import dev.h3servlet.it.support.JettyBase;
-import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.http.HttpHeader;
+import dev.h3servlet.it.support.SampleWarChecks;
 import org.eclipse.jetty.http.HttpVersion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,13 +73,8 @@ class StandaloneJettyTests {
 
 	@Test
 	void chromiumLoadsThePageOverHttp3() throws Exception {
-		Chromium.assumeInstalled();
-		URI page = uri("/page");
-		Chromium.Result result = Chromium.forceQuicOn(page)
-			.trustSpki(certificate.spkiSha256Base64())
-			.dumpDom(page, Path.of("target", "chromium", "standalone-jetty"));
-		assertThat(result.textOf("proto")).as(result.describe()).isEqualTo("h3");
-		assertThat(result.textOf("servlet")).as(result.describe()).isEqualTo("HTTP/3.0");
+		SampleWarChecks.chromiumLoadsThePageOverHttp3(uri("/page"), certificate.spkiSha256Base64(),
+				Path.of("target", "chromium", "standalone-jetty"));
 	}
 
 	@Test
@@ -100,37 +91,14 @@ class StandaloneJettyTests {
 				.containsPattern("sessionId=[0-9a-fA-F]+\n");
 			assertThat(info.header("alt-svc")).as("HTTP/3 responses do not advertise HTTP/3").isNull();
 
-			Response echo = client
-				.send(Request.post(CONTEXT + "/echo", DeterministicBytes.stream(UPLOAD_SIZE), UPLOAD_SIZE));
-			assertThat(echo.status()).as(echo.toString()).isEqualTo(200);
-			assertThat(echo.bodyAsString()).isEqualTo("length=" + UPLOAD_SIZE + " sha256="
-					+ DeterministicBytes.sha256Hex(UPLOAD_SIZE) + " protocol=HTTP/3.0");
+			SampleWarChecks.echoesAnUploadOverHttp3(client, CONTEXT, UPLOAD_SIZE);
 		}
 	}
 
 	@Test
 	void http2AndHttp11ResponsesAdvertiseHttp3() throws Exception {
-		String altSvc = "h3=\":" + jetty.port() + "\"; ma=86400";
-		HttpClient http2 = JettyClients.http2();
-		try {
-			ContentResponse response = http2.GET(uri("/info"));
-			assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
-			assertThat(response.getContentAsString()).contains("protocol=HTTP/2.0\n", "secure=true\n");
-			assertThat(response.getHeaders().get(HttpHeader.ALT_SVC)).isEqualTo(altSvc);
-		}
-		finally {
-			http2.stop();
-		}
-		HttpClient http11 = JettyClients.http11();
-		try {
-			ContentResponse response = http11.GET(uri("/info"));
-			assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_1_1);
-			assertThat(response.getContentAsString()).contains("protocol=HTTP/1.1\n");
-			assertThat(response.getHeaders().get(HttpHeader.ALT_SVC)).isEqualTo(altSvc);
-		}
-		finally {
-			http11.stop();
-		}
+		SampleWarChecks.advertisesHttp3(JettyClients.http2(), uri("/info"), HttpVersion.HTTP_2, jetty.port());
+		SampleWarChecks.advertisesHttp3(JettyClients.http11(), uri("/info"), HttpVersion.HTTP_1_1, jetty.port());
 	}
 
 	@Test
