@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import dev.h3servlet.connector.Http3Settings;
@@ -81,10 +82,16 @@ class HostileHttp3Tests {
 	@TestFactory
 	Stream<DynamicTest> hostileInput() {
 		String only = System.getProperty("hostile.cases", ".*");
-		return HostileCases.all()
-			.stream()
-			.filter((c) -> c.name().matches(only))
-			.map((c) -> DynamicTest.dynamicTest(c.name(), () -> run(c)));
+		int repeat = Integer.getInteger("hostile.repeat", 1);
+		return IntStream.rangeClosed(1, repeat)
+			.boxed()
+			.flatMap((round) -> HostileCases.all()
+				.stream()
+				.filter((c) -> c.name().matches(only))
+				.map((c) -> {
+					String key = (round > 1) ? c.name() + "-" + round : c.name();
+					return DynamicTest.dynamicTest(key, () -> run(c, key));
+				}));
 	}
 
 	@AfterAll
@@ -92,8 +99,9 @@ class HostileHttp3Tests {
 		System.out.println(Row.table(rows));
 	}
 
-	private void run(HostileCase hostileCase) throws Exception {
-		Context context = new Context(hostileCase.name());
+	/** Runs the case; the key (its name, and the round when repeated) names its requests to the servlet. */
+	private void run(HostileCase hostileCase, String key) throws Exception {
+		Context context = new Context(key);
 		long start = System.nanoTime();
 		Outcome outcome;
 		try {
@@ -102,13 +110,13 @@ class HostileHttp3Tests {
 		finally {
 			context.closeAll();
 		}
-		List<String> invocations = servlet.invocations(hostileCase.name());
+		List<String> invocations = servlet.invocations(key);
 		Verdict verdict = hostileCase.judge(outcome, invocations);
-		String after = healthCheck(hostileCase.name());
+		String after = healthCheck(key);
 		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 		String observed = outcome + "; servlet " + summarize(invocations) + "; " + context.reactions()
 				+ ((context.notes.length() > 0) ? "; " + context.notes : "");
-		Row row = new Row(hostileCase.name(), hostileCase.section(), hostileCase.expected(), observed,
+		Row row = new Row(key, hostileCase.section(), hostileCase.expected(), observed,
 				verdict.label() + ((verdict.reason() != null) ? ": " + verdict.reason() : ""), after, millis);
 		rows.add(row);
 		assertThat(verdict.label()).as(row.toString()).isIn("PASS", "DEVIATION");
