@@ -25,7 +25,7 @@ import org.eclipse.jetty.http3.client.HTTP3Client;
  * Netty's HTTP/3 server as a peer) and measures it from this JVM with one client stack for all protocols. Prints a
  * table with the h3÷h2 ratios and writes {@code target/bench-results.json}. See bench/README.md.
  * <pre>
- * java -jar bench/target/h3servlet-bench.jar [--quick] [--uploads N] [--no-java25] [--no-netty]
+ * java -jar bench/target/h3servlet-bench.jar [--quick] [--uploads N | --downloads N] [--no-java25] [--no-netty]
  *      [--java25 DIR] [--server key=value]... [--client key=value]... [--out FILE]
  * </pre>
  */
@@ -93,7 +93,10 @@ public final class Bench {
 				abCompare(Path.of(System.getProperty("java.home")));
 			}
 			else if (this.options.uploads > 0) {
-				uploads(Path.of(System.getProperty("java.home")), this.options.uploads);
+				soak(Path.of(System.getProperty("java.home")), true, this.options.uploads);
+			}
+			else if (this.options.downloads > 0) {
+				soak(Path.of(System.getProperty("java.home")), false, this.options.downloads);
 			}
 			else {
 				full();
@@ -219,7 +222,7 @@ public final class Bench {
 			try {
 				Load.upload(client, base + "upload", this.uploadBody, this.uploadSha256, protocol, 30);
 				for (int i = 0; i < o.bulkRepeats; i++) {
-					Load.Upload result = Load.upload(client, base + "upload", this.uploadBody, this.uploadSha256,
+					Load.Transfer result = Load.upload(client, base + "upload", this.uploadBody, this.uploadSha256,
 							protocol, 30);
 					Load.check(result.intact(), () -> protocol.label + " upload failed: " + result);
 					upload.add(result.megabytesPerSecond(UPLOAD_BYTES));
@@ -315,7 +318,7 @@ public final class Bench {
 						add(values, "sequential GET p50|us", column, seq.p50Micros());
 						add(values, this.options.downloadMb + " MB download|MB/s", column,
 								Load.download(client, base + "download", this.options.downloadBytes, Protocol.H3));
-						Load.Upload upload = Load.upload(client, base + "upload", this.uploadBody, this.uploadSha256,
+						Load.Transfer upload = Load.upload(client, base + "upload", this.uploadBody, this.uploadSha256,
 								Protocol.H3, 30);
 						add(values, "10 MB upload|MB/s", column,
 								upload.intact() ? upload.megabytesPerSecond(UPLOAD_BYTES) : Double.NaN);
@@ -488,30 +491,37 @@ public final class Bench {
 		section.row("JVM launch to ready", "ms", false, null).put("h1+h2", Stats.of(readyWithout)).put("h1+h2+h3", Stats.of(readyWith));
 	}
 
-	/** {@code --uploads N}: N uploads of 10 MB over h3, each on a new connection; counts intact and stalled ones. */
-	private void uploads(Path javaHome, int count) throws Exception {
-		progress(count + " uploads of 10 MB over h3, one new connection each");
+	/**
+	 * {@code --uploads N} / {@code --downloads N}: N transfers over h3 with Jetty's client, each on a new connection;
+	 * counts intact, stalled and otherwise failed ones. Bounded by the count and by {@code --soak-minutes}.
+	 */
+	private void soak(Path javaHome, boolean upload, int count) throws Exception {
+		String what = upload ? "uploads of 10 MB" : "downloads of " + this.options.downloadMb + " MB";
+		progress(count + " " + what + " over h3, one new connection each");
 		try (ServerProcess server = startJetty(javaHome, true)) {
-			String url = "https://127.0.0.1:" + server.h3Port + "/s/upload";
+			String url = "https://127.0.0.1:" + server.h3Port + (upload ? "/s/upload" : "/s/download");
 			int intact = 0;
 			int stalled = 0;
 			List<Double> seconds = new ArrayList<>();
 			List<String> failures = new ArrayList<>();
-			long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+			long deadline = System.nanoTime() + Duration.ofMinutes(this.options.soakMinutes).toNanos();
 			int done = 0;
 			for (; done < count && System.nanoTime() < deadline; done++) {
 				HttpClient client = this.load.newClient(Protocol.H3, 1);
 				try {
-					Load.Upload upload = Load.upload(client, url, this.uploadBody, this.uploadSha256, Protocol.H3,
-							this.options.uploadTimeoutSeconds);
-					seconds.add(upload.seconds());
-					if (upload.intact()) {
+					Load.Transfer transfer = upload
+							? Load.upload(client, url, this.uploadBody, this.uploadSha256, Protocol.H3,
+									this.options.uploadTimeoutSeconds)
+							: Load.downloadOnce(client, url, this.options.downloadBytes, Protocol.H3,
+									this.options.uploadTimeoutSeconds);
+					seconds.add(transfer.seconds());
+					if (transfer.intact()) {
 						intact++;
 					}
 					else {
-						failures.add("#" + (done + 1) + ": " + upload.failure());
+						failures.add("#" + (done + 1) + ": " + transfer.failure());
 					}
-					if (upload.stalled()) {
+					if (transfer.stalled()) {
 						stalled++;
 					}
 				}
@@ -522,16 +532,20 @@ public final class Bench {
 					progress("  " + (done + 1) + " done, " + intact + " intact, " + stalled + " stalled");
 				}
 			}
-			Section section = this.results.section("Uploads: " + done + " x 10 MB over h3, server Java " + server.java
-					+ ", one new connection each", List.of("value"), null, null);
+			Section section = this.results.section((upload ? "Uploads: " : "Downloads: ") + done + " of " + count
+					+ " " + what + " over h3, server Java " + server.java + ", one new connection each",
+					List.of("value"), null, null);
 			section.row("intact", "count", true, null).put("value", intact);
-			section.row("stalled (no answer in " + this.options.uploadTimeoutSeconds + " s)", "count", false, null)
+			section.row("stalled (no end in " + this.options.uploadTimeoutSeconds + " s)", "count", false, null)
 				.put("value", stalled);
 			section.row("failed otherwise", "count", false, null).put("value", done - intact - stalled);
-			section.row("time per upload", "s", false, null).put("value", Stats.of(seconds));
+			section.row("time per transfer", "s", false, null).put("value", Stats.of(seconds));
 			Stats stats = Stats.of(seconds);
-			section.notes.add(String.format(Locale.ROOT, "time per upload: min %.2f s, median %.2f s, max %.2f s",
+			section.notes.add(String.format(Locale.ROOT, "time per transfer: min %.2f s, median %.2f s, max %.2f s",
 					stats.min(), stats.median(), stats.max()));
+			if (done < count) {
+				section.notes.add("stopped after " + done + ": --soak-minutes " + this.options.soakMinutes + " elapsed");
+			}
 			failures.stream().limit(10).forEach(section.notes::add);
 		}
 	}
@@ -566,6 +580,10 @@ public final class Bench {
 		long measureMillis = 2000;
 
 		int uploads;
+
+		int downloads;
+
+		long soakMinutes = 15;
 
 		int downloadMb = DOWNLOAD_MB;
 
@@ -602,6 +620,8 @@ public final class Bench {
 						options.measureMillis = 1000;
 					}
 					case "--uploads" -> options.uploads = Integer.parseInt(args[++i]);
+					case "--downloads" -> options.downloads = Integer.parseInt(args[++i]);
+					case "--soak-minutes" -> options.soakMinutes = Long.parseLong(args[++i]);
 					case "--warmup-ms" -> options.warmupMillis = Long.parseLong(args[++i]);
 					case "--download-mb" -> {
 						options.downloadMb = Integer.parseInt(args[++i]);
@@ -619,8 +639,17 @@ public final class Bench {
 					case "--out" -> options.out = Path.of(args[++i]);
 					case "--server" -> options.server.add(args[++i]);
 					case "--client" -> {
-						String[] pair = args[++i].split("=", 2);
-						options.client.put(pair[0], pair[1]);
+						for (String setting : args[++i].split(",")) {
+							String[] pair = setting.split("=", 2);
+							if (pair.length != 2 || !pair[0].matches(
+									"udpBufferSize|quic\\.(input|output)BufferSize|sessionMaxData|streamMaxData")
+									|| !pair[1].matches("[0-9]+")) {
+								throw new IllegalArgumentException("Client tuning '" + setting + "' (expected key=number, "
+										+ "key one of udpBufferSize, quic.inputBufferSize, quic.outputBufferSize, "
+										+ "sessionMaxData, streamMaxData)");
+							}
+							options.client.put(pair[0], pair[1]);
+						}
 					}
 					default -> throw new IllegalArgumentException("Unknown option '" + args[i] + "'; see bench/README.md");
 				}

@@ -198,8 +198,38 @@ final class Load {
 		return bytes / seconds / 1e6;
 	}
 
-	/** One upload's outcome: intact (the server's count and SHA-256 match), seconds taken, or the failure. */
-	record Upload(boolean intact, boolean stalled, double seconds, String failure) {
+	/**
+	 * Downloads {@code bytes} bytes once, discarding them, and says how it went: intact (status 200 and every byte
+	 * arrived), stalled (no end within the timeout), or failed otherwise.
+	 */
+	static Transfer downloadOnce(HttpClient client, String url, long bytes, Protocol protocol, long timeoutSeconds)
+			throws Exception {
+		AtomicLong received = new AtomicLong();
+		CompletableFuture<Result> result = new CompletableFuture<>();
+		long start = System.nanoTime();
+		client.newRequest(url + "?bytes=" + bytes).version(protocol.version).timeout(timeoutSeconds, TimeUnit.SECONDS)
+			.onResponseContent((response, content) -> received.addAndGet(content.remaining()))
+			.send(result::complete);
+		Result done;
+		try {
+			done = result.get(timeoutSeconds + 10, TimeUnit.SECONDS);
+		}
+		catch (java.util.concurrent.TimeoutException ex) {
+			return new Transfer(false, true, (System.nanoTime() - start) / 1e9,
+					"no result in " + (timeoutSeconds + 10) + " s after " + received.get() + " bytes");
+		}
+		double seconds = (System.nanoTime() - start) / 1e9;
+		if (!done.isSucceeded()) {
+			return new Transfer(false, done.getFailure() instanceof java.util.concurrent.TimeoutException, seconds,
+					done.getFailure() + " after " + received.get() + " bytes");
+		}
+		boolean intact = done.getResponse().getStatus() == 200 && received.get() == bytes;
+		return new Transfer(intact, false, seconds,
+				intact ? null : "status " + done.getResponse().getStatus() + ", " + received.get() + " bytes");
+	}
+
+	/** One transfer's outcome: intact (all bytes, and for an upload the server's SHA-256), seconds, or the failure. */
+	record Transfer(boolean intact, boolean stalled, double seconds, String failure) {
 
 		double megabytesPerSecond(int bytes) {
 			return bytes / this.seconds / 1e6;
@@ -208,7 +238,7 @@ final class Load {
 	}
 
 	/** Uploads the body and checks the server's answer ({@code <count> <sha256>}); a stall is no answer in time. */
-	static Upload upload(HttpClient client, String url, byte[] body, String sha256, Protocol protocol, long timeoutSeconds)
+	static Transfer upload(HttpClient client, String url, byte[] body, String sha256, Protocol protocol, long timeoutSeconds)
 			throws Exception {
 		CompletableFuture<Result> result = new CompletableFuture<>();
 		BufferingResponseListener listener = new BufferingResponseListener() {
@@ -227,16 +257,16 @@ final class Load {
 			done = result.get(timeoutSeconds + 10, TimeUnit.SECONDS);
 		}
 		catch (java.util.concurrent.TimeoutException ex) {
-			return new Upload(false, true, (System.nanoTime() - start) / 1e9, "no result in " + (timeoutSeconds + 10) + " s");
+			return new Transfer(false, true, (System.nanoTime() - start) / 1e9, "no result in " + (timeoutSeconds + 10) + " s");
 		}
 		double seconds = (System.nanoTime() - start) / 1e9;
 		if (!done.isSucceeded()) {
 			boolean stalled = done.getFailure() instanceof java.util.concurrent.TimeoutException;
-			return new Upload(false, stalled, seconds, String.valueOf(done.getFailure()));
+			return new Transfer(false, stalled, seconds, String.valueOf(done.getFailure()));
 		}
 		String answer = listener.getContentAsString(StandardCharsets.US_ASCII).trim();
 		boolean intact = done.getResponse().getStatus() == 200 && answer.equals(body.length + " " + sha256);
-		return new Upload(intact, false, seconds, intact ? null : "status " + done.getResponse().getStatus() + ": " + answer);
+		return new Transfer(intact, false, seconds, intact ? null : "status " + done.getResponse().getStatus() + ": " + answer);
 	}
 
 	/**
