@@ -123,6 +123,12 @@ public final class BenchServer {
 		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 	}
 
+	/** CPU time of the whole server process (all threads, JIT and GC included), for the bridge overhead. */
+	static long processCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
+	}
+
 	static String sha256(MessageDigest digest) {
 		return HexFormat.of().formatHex(digest.digest());
 	}
@@ -192,6 +198,10 @@ public final class BenchServer {
 					new RawDownload(response, bytes, callback).succeeded();
 				}
 				case "/raw/upload" -> new RawUpload(request, response, callback).run();
+				case "/raw/cpu" -> {
+					byte[] answer = Long.toString(processCpuNanos()).getBytes(StandardCharsets.US_ASCII);
+					response.write(true, ByteBuffer.wrap(answer), callback);
+				}
 				case "/raw/heap" -> {
 					byte[] answer = Long.toString(heapAfterGc()).getBytes(StandardCharsets.US_ASCII);
 					response.write(true, ByteBuffer.wrap(answer), callback);
