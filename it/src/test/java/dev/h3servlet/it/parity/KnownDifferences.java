@@ -28,6 +28,13 @@ final class KnownDifferences {
 					"A request Jetty rejects before any servlet (400 'Ambiguous URI path separator') gets Jetty's core "
 							+ "error page, which prints the request URI as received: the origin-form path over "
 							+ "HTTP/1.1, the absolute URI made of :scheme and :authority over HTTP/2 and HTTP/3."),
+			new KnownDifference("encoded-slash-rejected", "encoded-slash ", Set.of(HttpVersion.HTTP_2),
+					(key, reference, value, referenceFacts, facts) -> facts.get("encoded-slash outcome")
+						.equals("failed: EOFException"),
+					"Jetty 12.1.5 over HTTP/2 answers that 400 and resets the stream right after it; once in a "
+							+ "while (seen 1 in about 10 CI runs, on a loaded machine) the reset reaches Jetty's client "
+							+ "before it has taken the answer, and it reports 'EOFException: Stream has been reset' "
+							+ "instead of the 400. HTTP/1.1 and HTTP/3 always answered 400."),
 			new KnownDifference("head-large-body", "head-bytes", Set.of(HttpVersion.HTTP_2),
 					(key, reference, value, referenceFacts, facts) -> facts.get("head-bytes outcome")
 						.startsWith("failed: "),

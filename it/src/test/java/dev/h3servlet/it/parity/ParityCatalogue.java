@@ -101,7 +101,7 @@ final class ParityCatalogue {
 		add(cases, "encoded-path-info", "percent-encoded UTF-8 and space in the path, a path parameter",
 				(run) -> run.get("get", "/echo/caf%C3%A9/a%20b;p=1/c?x=%2F"));
 		add(cases, "encoded-slash-rejected", "%2F in the path is ambiguous: rejected alike", (run) -> {
-			run.get("encoded-slash", "/echo/a%2Fb");
+			run.sendOutcome("encoded-slash", run.request("encoded-slash", "/echo/a%2Fb"), CaseRun.TIMEOUT_SECONDS);
 			run.get("afterwards", "/echo/after");
 		});
 		add(cases, "request-charset", "a text/plain;charset=ISO-8859-1 body read with getReader",
