@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.connector.testing.RawHttp3Client;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.servlet.testing.RawHttp3ClientExtension;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -39,20 +40,19 @@ class ConnectionCloseTests {
 	static final Http3ServerExtension server = new Http3ServerExtension(
 			(builder) -> builder.servlet("/conn/*", new ConnectionServlet()));
 
+	@RegisterExtension
+	static final RawHttp3ClientExtension raw = new RawHttp3ClientExtension();
+
 	static HttpClient h3;
 
-	static RawHttp3Client raw;
-
 	@BeforeAll
-	static void startClients() throws Exception {
+	static void startClient() throws Exception {
 		h3 = JettyClients.http3();
-		raw = RawHttp3Client.start();
 	}
 
 	@AfterAll
-	static void stopClients() throws Exception {
+	static void stopClient() throws Exception {
 		h3.stop();
-		raw.close();
 	}
 
 	@Test

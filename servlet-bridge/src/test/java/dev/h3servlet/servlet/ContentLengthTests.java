@@ -8,13 +8,12 @@ import java.util.concurrent.TimeUnit;
 
 import dev.h3servlet.connector.testing.RawHttp3Client;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.servlet.testing.RawHttp3ClientExtension;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http3.api.Session;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,17 +33,8 @@ class ContentLengthTests {
 	static final Http3ServerExtension server = new Http3ServerExtension(
 			(builder) -> builder.servlet("/echo", new EchoServlet()));
 
-	static RawHttp3Client client;
-
-	@BeforeAll
-	static void startClient() throws Exception {
-		client = RawHttp3Client.start();
-	}
-
-	@AfterAll
-	static void stopClient() throws Exception {
-		client.close();
-	}
+	@RegisterExtension
+	static final RawHttp3ClientExtension client = new RawHttp3ClientExtension();
 
 	@BeforeEach
 	void clearReads() {

@@ -6,12 +6,11 @@ import java.util.concurrent.TimeUnit;
 
 import dev.h3servlet.connector.testing.RawHttp3Client;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.servlet.testing.RawHttp3ClientExtension;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.http3.api.Session;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,17 +26,8 @@ class LateRequestEndTests {
 	static final Http3ServerExtension server = new Http3ServerExtension(
 			(builder) -> builder.servlet("/hello", new HelloServlet()).servlet("/stream", new StreamingServlet()));
 
-	static RawHttp3Client client;
-
-	@BeforeAll
-	static void startClient() throws Exception {
-		client = RawHttp3Client.start();
-	}
-
-	@AfterAll
-	static void stopClient() throws Exception {
-		client.close();
-	}
+	@RegisterExtension
+	static final RawHttp3ClientExtension client = new RawHttp3ClientExtension();
 
 	@Test
 	void lastResponseWriteWaitsForTheRequestEnd() throws Exception {

@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.h3servlet.connector.testing.RawHttp3Client;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.servlet.testing.RawHttp3ClientExtension;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -26,8 +26,6 @@ import org.eclipse.jetty.http3.api.Stream;
 import org.eclipse.jetty.http3.frames.DataFrame;
 import org.eclipse.jetty.http3.frames.HeadersFrame;
 import org.eclipse.jetty.util.Promise;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,17 +49,8 @@ class UploadResetTests {
 		.servlet("/blocking/*", new BlockingUploadServlet())
 		.servlet("/async/*", asyncSupported(new AsyncUploadServlet())));
 
-	static RawHttp3Client client;
-
-	@BeforeAll
-	static void startClient() throws Exception {
-		client = RawHttp3Client.start();
-	}
-
-	@AfterAll
-	static void stopClient() throws Exception {
-		client.close();
-	}
+	@RegisterExtension
+	static final RawHttp3ClientExtension client = new RawHttp3ClientExtension();
 
 	@BeforeEach
 	void newOutcome() {
