@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.ServiceLoader;
 
 import org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory;
-import org.eclipse.jetty.http3.server.HTTP3ServerConnectionFactory;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -87,8 +87,7 @@ public final class Http3Connectors {
 			throw new IllegalStateException("HTTP/3 needs TLS, but " + tlsConnector
 					+ " has no SslConnectionFactory: install HTTP/3 beside the server's TLS connector");
 		}
-		SslContextFactory.Server sslContextFactory = ssl.getSslContextFactory();
-		allowKeyExport(sslContextFactory);
+		Http3ConnectorProvider provider = provider(settings.transport());
 		List<HttpConfiguration> httpConfigurations = httpConfigurations(tlsConnector);
 		boolean tlsAttributes = false;
 		for (HttpConfiguration httpConfiguration : httpConfigurations) {
@@ -98,9 +97,8 @@ public final class Http3Connectors {
 			logger.info("{} has no plain SecureRequestCustomizer: HTTP/3 requests get Jetty's TLS attributes (no "
 					+ "cipher suite, key size or session id)", tlsConnector);
 		}
-		HTTP3ServerConnectionFactory http3 = newHttp3ConnectionFactory(httpConfigurations.get(0));
-		Http3Connector connector = new Http3Connector(tlsConnector.getServer(), tlsConnector, sslContextFactory, http3,
-				settings);
+		Http3Connector connector = provider.newConnector(tlsConnector, ssl.getSslContextFactory(),
+				httpConfigurations.get(0), settings);
 		if (settings.altSvcEnabled()) {
 			AltSvcCustomizer altSvc = new AltSvcCustomizer(connector::getLocalPort, settings.altSvcMaxAge());
 			httpConfigurations.forEach((httpConfiguration) -> httpConfiguration.addCustomizer(altSvc));
@@ -110,30 +108,25 @@ public final class Http3Connectors {
 	}
 
 	/**
-	 * A key store built in memory (a Spring Boot PEM SSL bundle, or any key store given to the factory as an object)
-	 * may come with no password at all. Jetty's export of the key for quiche then fails with a
-	 * {@code NullPointerException}: it asks for the key with the key manager or else the key store password. Such a
-	 * key store returns its key for an empty password as for none, so give it that; TLS over TCP is unchanged.
+	 * The provider of a transport, found with {@link ServiceLoader} in this library's class loader.
+	 * @throws IllegalStateException naming what to add when the transport's libraries are missing
 	 */
-	private static void allowKeyExport(SslContextFactory.Server sslContextFactory) {
-		if (sslContextFactory.getKeyManagerPassword() == null && sslContextFactory.getKeyStorePassword() == null) {
-			sslContextFactory.setKeyManagerPassword("");
-		}
-	}
-
-	/**
-	 * Jetty's factory adds its own Alt-Svc customizer to the configuration it is given: HTTP/2 only, no {@code ma},
-	 * and the TCP port even when h3 listens elsewhere. Ours replaces it, so take back what the constructor added.
-	 */
-	private static HTTP3ServerConnectionFactory newHttp3ConnectionFactory(HttpConfiguration httpConfiguration) {
-		List<HttpConfiguration.Customizer> before = List.copyOf(httpConfiguration.getCustomizers());
-		HTTP3ServerConnectionFactory factory = new HTTP3ServerConnectionFactory(httpConfiguration);
-		for (HttpConfiguration.Customizer customizer : List.copyOf(httpConfiguration.getCustomizers())) {
-			if (!before.contains(customizer)) {
-				httpConfiguration.removeCustomizer(customizer);
+	static Http3ConnectorProvider provider(Http3Transport transport) {
+		ServiceLoader<Http3ConnectorProvider> providers = ServiceLoader.load(Http3ConnectorProvider.class,
+				Http3ConnectorProvider.class.getClassLoader());
+		for (Http3ConnectorProvider provider : providers) {
+			if (provider.transport() == transport) {
+				String unavailable = provider.unavailableReason();
+				if (unavailable != null) {
+					throw new IllegalStateException("The HTTP/3 transport '" + transport.id() + "' cannot run: "
+							+ unavailable);
+				}
+				return provider;
 			}
 		}
-		return factory;
+		throw new IllegalStateException("No provider of the HTTP/3 transport '" + transport.id() + "' on the class "
+				+ "path: h3servlet-connector's META-INF/services entry for " + Http3ConnectorProvider.class.getName()
+				+ " is missing (a repackaged jar that dropped service files?)");
 	}
 
 	/**

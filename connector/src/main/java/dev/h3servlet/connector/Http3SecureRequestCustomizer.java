@@ -6,7 +6,6 @@ import java.util.Set;
 
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.quic.quiche.server.QuicheServerConnector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -19,10 +18,12 @@ import org.eclipse.jetty.util.ssl.X509;
  * ({@code jakarta.servlet.request.cipher_suite}, {@code key_size}, {@code ssl_session_id}, {@code X509Certificate})
  * as over HTTP/2. HTTP/1.1 and HTTP/2 requests are customized exactly as by Jetty's.
  * <p>
- * Jetty's QUIC end point only knows the peer certificates. For HTTP/3 requests this fills in the rest: the cipher
- * suite is {@link QuicCipherSuite deduced} (quiche does not tell), the key size follows from it, and the session id
- * is the QUIC connection id in hex ({@code ConnectionMetaData.getId()}): the same for every stream of one
- * connection, different across connections. It also answers Jetty's own {@value #X509_ATTRIBUTE} attribute with the
+ * An HTTP/3 end point has no {@code SSLSession}. The netty transport's reports the negotiated cipher suite, the
+ * peer certificates and the QUIC connection id as session id; Jetty's QUIC end point (the jetty-quiche transport)
+ * only knows the peer certificates. For HTTP/3 requests this fills in what is missing: the cipher suite is
+ * {@link QuicCipherSuite deduced} (quiche does not tell Jetty), the key size follows from it, and the session id is
+ * the QUIC connection id in hex ({@code ConnectionMetaData.getId()}): the same for every stream of one connection,
+ * different across connections. It also answers Jetty's own {@value #X509_ATTRIBUTE} attribute with the
  * certificate quiche serves, where Jetty 12.1.5's customizer throws a {@code NullPointerException} for it over HTTP/3
  * (it reads the local certificate from an {@code SSLSession} that QUIC does not have), which breaks every servlet that
  * calls {@code getAttributeNames()} and reads the values.
@@ -91,9 +92,12 @@ public class Http3SecureRequestCustomizer extends SecureRequestCustomizer {
 		return new Http3SecureRequest(request, completed, localCertificate(request));
 	}
 
-	/** The certificate quiche serves: the certificate alias if set, else the first (as quiche's exporter does). */
+	/**
+	 * The certificate the HTTP/3 connector serves: the certificate alias if set, else the first (as quiche's exporter
+	 * does, and as the netty transport's key manager chooses).
+	 */
 	private static X509 localCertificate(Request request) {
-		if (request.getConnectionMetaData().getConnector() instanceof QuicheServerConnector connector) {
+		if (request.getConnectionMetaData().getConnector() instanceof Http3Connector connector) {
 			SslContextFactory.Server sslContextFactory = connector.getSslContextFactory();
 			String alias = sslContextFactory.getCertAlias();
 			if (alias == null) {

@@ -23,7 +23,12 @@ public final class Http3Settings {
 	 */
 	public static final int DEFAULT_UDP_BUFFER_SIZE = 4 * 1024 * 1024;
 
+	/** The transport used unless one is set. */
+	public static final Http3Transport DEFAULT_TRANSPORT = Http3Transport.NETTY;
+
 	private static final Http3Settings DEFAULTS = new Builder().build();
+
+	private final Http3Transport transport;
 
 	private final Integer port;
 
@@ -52,6 +57,7 @@ public final class Http3Settings {
 	private final Duration altSvcMaxAge;
 
 	private Http3Settings(Builder builder) {
+		this.transport = builder.transport;
 		this.port = builder.port;
 		this.host = builder.host;
 		this.idleTimeout = builder.idleTimeout;
@@ -79,6 +85,11 @@ public final class Http3Settings {
 	/** A builder that starts from these settings. */
 	public Builder toBuilder() {
 		return new Builder(this);
+	}
+
+	/** What turns UDP datagrams into Jetty requests; never {@code null}. */
+	public Http3Transport transport() {
+		return this.transport;
 	}
 
 	/** UDP port; {@code null} means the TLS connector's port (so h3 sits on the same number), 0 any free port. */
@@ -154,7 +165,7 @@ public final class Http3Settings {
 
 	@Override
 	public String toString() {
-		return "Http3Settings{port=" + this.port + ", host=" + this.host + ", idleTimeout=" + this.idleTimeout
+		return "Http3Settings{transport=" + this.transport + ", port=" + this.port + ", host=" + this.host + ", idleTimeout=" + this.idleTimeout
 				+ ", maxConcurrentStreams=" + this.maxConcurrentStreams + ", sessionReceiveWindow="
 				+ this.sessionReceiveWindow + ", streamReceiveWindow=" + this.streamReceiveWindow
 				+ ", maxRequestHeaderSize=" + this.maxRequestHeaderSize + ", streamIdleTimeout="
@@ -168,6 +179,8 @@ public final class Http3Settings {
 	 * resets a setting to its default.
 	 */
 	public static final class Builder {
+
+		private Http3Transport transport = DEFAULT_TRANSPORT;
 
 		private Integer port;
 
@@ -199,6 +212,7 @@ public final class Http3Settings {
 		}
 
 		private Builder(Http3Settings settings) {
+			this.transport = settings.transport;
 			this.port = settings.port;
 			this.host = settings.host;
 			this.idleTimeout = settings.idleTimeout;
@@ -212,6 +226,16 @@ public final class Http3Settings {
 			this.pemWorkDir = settings.pemWorkDir;
 			this.altSvcEnabled = settings.altSvcEnabled;
 			this.altSvcMaxAge = settings.altSvcMaxAge;
+		}
+
+		public Builder transport(Http3Transport transport) {
+			this.transport = (transport != null) ? transport : DEFAULT_TRANSPORT;
+			return this;
+		}
+
+		/** The transport by its name ({@code netty} or {@code jetty-quiche}); {@code null} for the default. */
+		public Builder transport(String transport) {
+			return transport((transport != null) ? Http3Transport.of(transport) : null);
 		}
 
 		public Builder port(Integer port) {

@@ -174,7 +174,7 @@ class LatencyProbe {
 		connector.setHost("127.0.0.1");
 		connector.setPort(0);
 		server.addConnector(connector);
-		server.setHandler(new Http3ConnectorTests.ProtocolHandler());
+		server.setHandler(new dev.h3servlet.connector.testing.TestServers.ProtocolHandler());
 		Http3Connectors.install(server, Http3Settings.defaults());
 		return server;
 	}

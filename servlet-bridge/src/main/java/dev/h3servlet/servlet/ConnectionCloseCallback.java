@@ -1,14 +1,11 @@
 package dev.h3servlet.servlet;
 
+import dev.h3servlet.connector.Http3Connector;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
-import org.eclipse.jetty.http3.HTTP3Session;
-import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.quic.common.StreamEndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,10 +14,9 @@ import org.slf4j.LoggerFactory;
  * connection gracefully: a GOAWAY that lets the streams in flight finish, as an HTTP/1.1 server closes after the
  * response.
  * <p>
- * Jetty's QPACK encoder already leaves {@code Connection} (and the other connection-specific fields) off the wire, so
- * the stream itself is never malformed; without this, though, the app's request to close would be lost. The HTTP/3
- * session is reached through public API only: the request's {@link StreamEndPoint}, its
- * {@code ProtocolSession}, and the {@link HTTP3Session} that Jetty's server session registers as its bean.
+ * Both transports already leave {@code Connection} (and the other connection-specific fields) off the wire, so the
+ * stream itself is never malformed; without this, though, the app's request to close would be lost. The connector
+ * closes the connection ({@link Http3Connector#closeGracefully}), whichever its transport.
  */
 final class ConnectionCloseCallback extends Callback.Nested {
 
@@ -67,23 +63,15 @@ final class ConnectionCloseCallback extends Callback.Nested {
 	}
 
 	private void goAway() {
-		HTTP3Session session = http3Session(this.request);
-		if (session == null) {
-			logger.warn("Cannot honour 'Connection: close' on {}: its HTTP/3 session is not reachable",
+		if (this.request.getConnectionMetaData().getConnector() instanceof Http3Connector connector) {
+			logger.debug("'Connection: close' on an HTTP/3 stream of {}: closing its connection gracefully",
 					this.request.getConnectionMetaData());
-			return;
+			connector.closeGracefully(this.request.getConnectionMetaData());
 		}
-		logger.debug("'Connection: close' on stream of {}: sending a graceful GOAWAY", session);
-		session.goAway(true, Promise.Invocable.from(Promise.Invocable.InvocationType.NON_BLOCKING, (ignored) -> {
-		}, (failure) -> logger.debug("GOAWAY failed on {}", session, failure)));
-	}
-
-	private static HTTP3Session http3Session(Request request) {
-		EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
-		if (endPoint instanceof StreamEndPoint streamEndPoint) {
-			return streamEndPoint.getProtocolSession().getBean(HTTP3Session.class);
+		else {
+			logger.warn("Cannot honour 'Connection: close' on {}: not a request of an h3servlet HTTP/3 connector",
+					this.request.getConnectionMetaData());
 		}
-		return null;
 	}
 
 }

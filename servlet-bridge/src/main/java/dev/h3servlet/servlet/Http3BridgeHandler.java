@@ -1,5 +1,7 @@
 package dev.h3servlet.servlet;
 
+import dev.h3servlet.connector.Http3Connector;
+import dev.h3servlet.connector.Http3Transport;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
@@ -19,13 +21,14 @@ import org.eclipse.jetty.util.Callback;
  * <li>a request body whose length disagrees with its {@code Content-Length} fails the application's read with a 400
  * {@code BadMessageException} rather than arriving short or long (RFC 9114 4.1.2, see {@link ContentLengthCheck});</li>
  * <li>a request stream the client resets fails the app's reads with an {@code IOException} on every path, also in
- * {@code ReadListener.onError} (see {@link IOExceptionFailures});</li>
+ * {@code ReadListener.onError} (see {@link IOExceptionFailures}; jetty-quiche transport only);</li>
  * <li>a request without a {@code Host} field gets one from its {@code :authority}, as over HTTP/1.1 (see
  * {@link AuthorityHostField});</li>
  * <li>the body an app writes for a {@code HEAD} is consumed once written, as over HTTP/1.1, instead of being counted
  * again until the stream is reset (see {@link HeadContentConsumed});</li>
  * <li>the end of a bodiless request that the client sent late is read before the response's first frame, which
- * keeps quiche and Jetty out of a busy loop that freezes the connection (see {@link RequestEndBeforeResponse}).</li>
+ * keeps quiche and Jetty out of a busy loop that freezes the connection (see {@link RequestEndBeforeResponse};
+ * jetty-quiche transport only).</li>
  * </ul>
  * The TLS request attributes come from the connector ({@code Http3SecureRequestCustomizer}, put in place of Jetty's by
  * {@code Http3Connectors.install}). Jetty 12.1.5 already does the rest, and the tests hold it to it: connection-specific
@@ -44,6 +47,15 @@ public class Http3BridgeHandler extends Handler.Wrapper {
 		super(handler);
 	}
 
+	/**
+	 * Whether the request came over the jetty-quiche transport, whose Jetty 12.1.5 bugs some wrappers work around; the
+	 * netty transport's stream does not have them.
+	 */
+	private static boolean isJettyQuiche(Request request) {
+		return request.getConnectionMetaData().getConnector() instanceof Http3Connector connector
+				&& connector.getHttp3Transport() == Http3Transport.JETTY_QUICHE;
+	}
+
 	@Override
 	public boolean handle(Request request, Response response, Callback callback) throws Exception {
 		if (request.getConnectionMetaData().getHttpVersion() != HttpVersion.HTTP_3) {
@@ -54,9 +66,13 @@ public class Http3BridgeHandler extends Handler.Wrapper {
 			Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, malformed);
 			return true;
 		}
-		Request bridgedRequest = ContentLengthCheck.wrap(AuthorityHostField.wrap(new IOExceptionFailures(request)));
-		Response bridged = RequestEndBeforeResponse.wrap(bridgedRequest,
-				HeadContentConsumed.wrap(bridgedRequest, response));
+		boolean jettyQuiche = isJettyQuiche(request);
+		Request bridgedRequest = ContentLengthCheck.wrap(AuthorityHostField.wrap(
+				jettyQuiche ? new IOExceptionFailures(request) : request));
+		Response bridged = HeadContentConsumed.wrap(bridgedRequest, response);
+		if (jettyQuiche) {
+			bridged = RequestEndBeforeResponse.wrap(bridgedRequest, bridged);
+		}
 		return super.handle(bridgedRequest, bridged, new ConnectionCloseCallback(bridgedRequest, bridged, callback));
 	}
 

@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
 import jakarta.servlet.AsyncContext;
@@ -24,6 +25,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamRequestContent;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpVersion;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Async servlets with non-blocking I/O over HTTP/3: a {@link ReadListener} reads a body sent without
  * Content-Length, a {@link WriteListener} writes a 2 MB response.
  */
+@Tag(TestTransport.BOTH)
 class AsyncIoTests {
 
 	private static final int RESPONSE_SIZE = 2 * 1024 * 1024;

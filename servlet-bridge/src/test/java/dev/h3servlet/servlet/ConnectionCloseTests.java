@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.connector.testing.RawHttp3Client;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
@@ -23,6 +24,7 @@ import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http3.HTTP3ErrorCode;
 import org.eclipse.jetty.http3.api.Session;
 import org.eclipse.jetty.http3.frames.GoAwayFrame;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code Connection: close} set by a servlet over HTTP/3: the response completes, then the connection closes
  * gracefully (GOAWAY), never with a stream error. Without it, the connection stays open.
  */
+@Tag(TestTransport.BOTH)
 class ConnectionCloseTests {
 
 	@RegisterExtension

@@ -3,6 +3,7 @@ package dev.h3servlet.servlet;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
 import jakarta.servlet.http.HttpServlet;
@@ -11,6 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * them on its response, as over HTTP/2. The Jetty client's QPACK decoder would reject a response carrying them;
  * these tests fail if a Jetty upgrade stops filtering.
  */
+@Tag(TestTransport.BOTH)
 class ConnectionHeadersTests {
 
 	@RegisterExtension

@@ -3,18 +3,23 @@ package dev.h3servlet.servlet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
+import dev.h3servlet.connector.Http3Transport;
 import dev.h3servlet.connector.testing.RawHttp3Client;
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
 import dev.h3servlet.servlet.testing.RawHttp3ClientExtension;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http3.api.Session;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,9 +27,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A request body that disagrees with its Content-Length is malformed in HTTP/3 (RFC 9114 4.1.2); Jetty 12.1.5 hands
- * it to the servlet short or long, the bridge ({@link ContentLengthCheck}) fails the read with a 400 instead.
+ * A request body that disagrees with its Content-Length is malformed in HTTP/3 (RFC 9114 4.1.2). On the jetty-quiche
+ * transport Jetty 12.1.5 hands it to the servlet short or long, and the bridge ({@link ContentLengthCheck}) fails the
+ * read with a 400 instead; on the netty transport Netty's codec resets the stream with H3_MESSAGE_ERROR (0x10e) as soon
+ * as it sees the mismatch, or the bridge answers 400 when the servlet reads first. Either way the servlet never reads a
+ * body of the wrong length.
  */
+@Tag(TestTransport.BOTH)
 class ContentLengthTests {
 
 	static final Queue<String> reads = new ConcurrentLinkedQueue<>();
@@ -50,7 +59,17 @@ class ContentLengthTests {
 		RawHttp3Client.Exchange exchange = RawHttp3Client.request(session, "POST", server.uri("/echo"), fields,
 				false);
 		exchange.sendData(body.getBytes(StandardCharsets.UTF_8), true);
-		assertThat(exchange.head.get(30, TimeUnit.SECONDS).getStatus()).isEqualTo(status);
+		Object outcome = CompletableFuture.anyOf(exchange.head, exchange.failure).get(30, TimeUnit.SECONDS);
+		if (status != 200 && outcome instanceof Long) {
+			// Netty's codec checks the length itself and resets the stream, as RFC 9114 4.1.2 says, before a response.
+			// (Jetty's client reports every reset as H3_REQUEST_CANCELLED; the hostile suite reads the real code.)
+			assertThat(TestTransport.current()).isEqualTo(Http3Transport.NETTY);
+			assertThat(exchange.head).isNotDone();
+			assertThat(reads).noneMatch((read) -> read.startsWith("read "));
+			return;
+		}
+		assertThat(outcome).isInstanceOf(MetaData.Response.class);
+		assertThat(((MetaData.Response) outcome).getStatus()).isEqualTo(status);
 		if (status == 200) {
 			assertThat(exchange.body.get(30, TimeUnit.SECONDS)).isEqualTo("HTTP/3.0 read " + body);
 			assertThat(reads).containsExactly("read " + body.length());

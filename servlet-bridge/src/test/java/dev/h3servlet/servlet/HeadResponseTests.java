@@ -3,6 +3,7 @@ package dev.h3servlet.servlet;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.testing.DeterministicBytes;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
@@ -15,6 +16,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the GET's {@code Content-Length}, as over HTTP/1.1, not a reset stream (Jetty 12.1.5 counts the dropped body
  * again over HTTP/2 and HTTP/3; found by the it/ protocol parity suite).
  */
+@Tag(TestTransport.BOTH)
 class HeadResponseTests {
 
 	@RegisterExtension

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Collections;
 import java.util.concurrent.TimeUnit;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
 import jakarta.servlet.http.HttpServlet;
@@ -13,6 +14,7 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A servlet reached over HTTP/3 sees a {@code Host} field, as over HTTP/1.1, although the client sent only
  * {@code :authority} (found by the it/ protocol parity suite).
  */
+@Tag(TestTransport.BOTH)
 class HostFieldTests {
 
 	@RegisterExtension

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.connector.Http3SecureRequestCustomizer;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
@@ -16,6 +17,7 @@ import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link Http3SecureRequestCustomizer} takes the place of Jetty's, also where the server was configured with Jetty's
  * (Spring Boot, standalone Jetty): installing HTTP/3 puts it in their place.
  */
+@Tag(TestTransport.BOTH)
 class Http3SecureRequestCustomizerTests {
 
 	@RegisterExtension

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import dev.h3servlet.connector.Http3Settings;
+import dev.h3servlet.connector.Http3Transport;
 import dev.h3servlet.connector.testing.RawHttp3Client;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
 import dev.h3servlet.servlet.testing.RawHttp3ClientExtension;
@@ -19,12 +21,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A bodiless request whose end-of-stream comes after its field section: the bridge reads that end before the
  * response's first frame ({@link RequestEndBeforeResponse}), within a bound, and leaves requests with content alone.
+ * A workaround for a bug of Jetty's QUIC layer, so on the jetty-quiche transport only; the netty transport answers at
+ * once (it reads the request's end on its own, see {@code NettyHttpStream}).
  */
 class LateRequestEndTests {
 
 	@RegisterExtension
 	static final Http3ServerExtension server = new Http3ServerExtension(
-			(builder) -> builder.servlet("/hello", new HelloServlet()).servlet("/stream", new StreamingServlet()));
+			(builder) -> builder.servlet("/hello", new HelloServlet())
+				.servlet("/stream", new StreamingServlet())
+				.http3(Http3Settings.builder().transport(Http3Transport.JETTY_QUICHE).build()));
 
 	@RegisterExtension
 	static final RawHttp3ClientExtension client = new RawHttp3ClientExtension();

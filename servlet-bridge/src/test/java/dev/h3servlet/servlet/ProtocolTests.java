@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.connector.testing.RawHttp3Client;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
@@ -14,6 +15,7 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http3.api.Session;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What an unchanged servlet sees of the request, over each protocol, and where HTTP/3 is advertised.
  */
+@Tag(TestTransport.BOTH)
 class ProtocolTests {
 
 	@RegisterExtension

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.connector.testing.TestCertificate;
 import dev.h3servlet.connector.Http3SecureRequestCustomizer;
@@ -29,6 +30,7 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.quic.quiche.client.QuicheClientQuicConfiguration;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The TLS request attributes a servlet reads, with client certificates required, over HTTP/3 and HTTP/2.
  */
+@Tag(TestTransport.BOTH)
 class TlsAttributesTests {
 
 	private static final String CIPHER_SUITE = "jakarta.servlet.request.cipher_suite";

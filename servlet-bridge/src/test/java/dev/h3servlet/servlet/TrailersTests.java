@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
 import jakarta.servlet.http.HttpServlet;
@@ -16,6 +17,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamRequestContent;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpVersion;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Request trailers ({@code getTrailerFields()}) and response trailers ({@code setTrailerFields(..)}) over HTTP/3, as
  * over HTTP/2.
  */
+@Tag(TestTransport.BOTH)
 class TrailersTests {
 
 	@RegisterExtension

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
 import dev.h3servlet.servlet.testing.RawHttp3ClientExtension;
 import jakarta.servlet.AsyncContext;
@@ -26,6 +27,7 @@ import org.eclipse.jetty.http3.api.Stream;
 import org.eclipse.jetty.http3.frames.DataFrame;
 import org.eclipse.jetty.http3.frames.HeadersFrame;
 import org.eclipse.jetty.util.Promise;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A client that resets its request stream mid-upload: the servlet reading the body must get an {@link IOException},
  * never an end of stream that makes a truncated body look complete.
  */
+@Tag(TestTransport.BOTH)
 class UploadResetTests {
 
 	private static final int CHUNK = 16 * 1024;

@@ -16,6 +16,7 @@ import java.util.function.BooleanSupplier;
 import dev.h3servlet.connector.Http3Connector;
 import dev.h3servlet.connector.Http3ConnectorStatistics;
 import dev.h3servlet.connector.Http3Settings;
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.testing.NettyHttp3Client;
 import dev.h3servlet.it.faults.AbortingExchange.Kind;
 import dev.h3servlet.servlet.Http3ServletServer;
@@ -57,7 +58,7 @@ class VanishedPeersTests {
 
 	@RegisterExtension
 	static final Http3ServerExtension server = new Http3ServerExtension((builder) -> builder.byteBufferPool(pool)
-		.http3(Http3Settings.builder().idleTimeout(IDLE_TIMEOUT).build())
+		.http3(TestTransport.settings().idleTimeout(IDLE_TIMEOUT).build())
 		.servlet("/abort/*", servlet)
 		.servlet("/hello", new AbortedStreamsTests.HelloServlet()));
 

@@ -20,6 +20,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import dev.h3servlet.connector.Http3Settings;
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.testing.NettyHttp3Client;
 import dev.h3servlet.it.hostile.Http3Wire.FieldSection;
 import dev.h3servlet.it.hostile.RawQuicConnection.RawStream;
@@ -70,7 +71,7 @@ class HostileHttp3Tests {
 
 	@RegisterExtension
 	static final Http3ServerExtension server = new Http3ServerExtension((builder) -> builder
-		.http3(Http3Settings.builder()
+		.http3(TestTransport.settings()
 			.idleTimeout(IDLE_TIMEOUT)
 			.maxConcurrentStreams(MAX_STREAMS)
 			.maxRequestHeaderSize(MAX_HEADER_SIZE)

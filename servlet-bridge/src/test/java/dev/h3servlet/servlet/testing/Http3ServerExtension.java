@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import dev.h3servlet.connector.testing.TestCertificate;
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.servlet.Http3ServletServer;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -16,7 +17,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Starts one server per test class with {@link Http3ServletServer}: a fresh self-signed certificate, port 0 (the
- * same free number over TCP and UDP), and the servlets the test class configures.
+ * same free number over TCP and UDP), HTTP/3 on the {@linkplain TestTransport transport under test}, and the servlets
+ * the test class configures (a configurer that sets its own HTTP/3 settings starts them from
+ * {@link TestTransport#settings()}).
  * <pre>{@code
  * @RegisterExtension
  * static final Http3ServerExtension server = new Http3ServerExtension(builder -> builder.servlet("/*", new Echo()));
@@ -43,7 +46,8 @@ public final class Http3ServerExtension implements BeforeAllCallback, AfterAllCa
 		Http3ServletServer.Builder builder = Http3ServletServer.builder()
 			.keyStore(this.certificate.keyStore(), this.certificate.password())
 			.host("127.0.0.1")
-			.port(0);
+			.port(0)
+			.http3(TestTransport.settings().build());
 		this.configurer.accept(builder);
 		this.server = builder.start();
 	}

@@ -1,4 +1,4 @@
-package dev.h3servlet.connector;
+package dev.h3servlet.connector.quiche;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.h3servlet.connector;
+package dev.h3servlet.connector.quiche;
 
 import java.util.ArrayList;
 import java.util.Iterator;

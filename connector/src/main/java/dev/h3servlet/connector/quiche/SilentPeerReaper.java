@@ -1,4 +1,4 @@
-package dev.h3servlet.connector;
+package dev.h3servlet.connector.quiche;
 
 import java.net.SocketAddress;
 import java.util.Collections;
@@ -45,7 +45,7 @@ final class SilentPeerReaper {
 	/** Sessions closed once already: disconnected outright at the next sweep if they are still there. */
 	private final Set<Session> closed = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
-	private final Http3ConnectorStatistics statistics;
+	private final QuicheStatistics statistics;
 
 	private volatile long idleTimeoutMillis;
 
@@ -53,7 +53,7 @@ final class SilentPeerReaper {
 
 	private volatile Scheduler scheduler;
 
-	SilentPeerReaper(Http3ConnectorStatistics statistics) {
+	SilentPeerReaper(QuicheStatistics statistics) {
 		this.statistics = statistics;
 	}
 

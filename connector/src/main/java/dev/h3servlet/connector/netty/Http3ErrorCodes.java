@@ -1,0 +1,21 @@
+package dev.h3servlet.connector.netty;
+
+/** The HTTP/3 application error codes (RFC 9114 8.1) this transport sends. */
+final class Http3ErrorCodes {
+
+	static final int H3_NO_ERROR = 0x100;
+
+	static final int H3_INTERNAL_ERROR = 0x102;
+
+	static final int H3_FRAME_ERROR = 0x106;
+
+	static final int H3_REQUEST_REJECTED = 0x10b;
+
+	static final int H3_REQUEST_CANCELLED = 0x10c;
+
+	static final int H3_MESSAGE_ERROR = 0x10e;
+
+	private Http3ErrorCodes() {
+	}
+
+}

@@ -1,0 +1,45 @@
+package dev.h3servlet.connector.netty;
+
+import dev.h3servlet.connector.Http3Connector;
+import dev.h3servlet.connector.Http3ConnectorProvider;
+import dev.h3servlet.connector.Http3Settings;
+import dev.h3servlet.connector.Http3Transport;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * Provides the netty transport ({@link NettyHttp3Connector}) when Netty 4.2's HTTP/3 codec is on the class path. An
+ * application whose Netty is older (Spring Boot 3.5 manages Netty 4.1, which has no HTTP/3) is told which version to
+ * set.
+ */
+public final class NettyConnectorProvider implements Http3ConnectorProvider {
+
+	@Override
+	public Http3Transport transport() {
+		return Http3Transport.NETTY;
+	}
+
+	@Override
+	public String unavailableReason() {
+		ClassLoader classLoader = NettyConnectorProvider.class.getClassLoader();
+		if (classLoader.getResource("io/netty/handler/codec/http3/Http3.class") == null) {
+			return "io.netty:netty-codec-http3 (Netty 4.2) is missing: add it, with io.netty:netty-codec-native-quic for "
+					+ "this platform (classifier " + NativeQuic.classifier() + ")";
+		}
+		if (classLoader.getResource("io/netty/channel/MultiThreadIoEventLoopGroup.class") == null) {
+			return "the Netty on the class path is older than 4.2 (netty-transport lacks MultiThreadIoEventLoopGroup): "
+					+ "the netty transport needs every Netty module at 4.2.x (e.g. set the Maven property "
+					+ "netty.version to 4.2.18.Final)";
+		}
+		return null;
+	}
+
+	@Override
+	public Http3Connector newConnector(ServerConnector tlsConnector, SslContextFactory.Server sslContextFactory,
+			HttpConfiguration httpConfiguration, Http3Settings settings) {
+		return new NettyHttp3Connector(tlsConnector.getServer(), tlsConnector, sslContextFactory, httpConfiguration,
+				settings);
+	}
+
+}

@@ -1,0 +1,79 @@
+package dev.h3servlet.connector.quiche;
+
+import java.util.EventListener;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+import org.eclipse.jetty.quic.api.Session;
+import org.eclipse.jetty.quic.api.frames.ConnectionCloseFrame;
+import org.eclipse.jetty.quic.common.SessionContainer;
+import org.eclipse.jetty.quic.util.ErrorCode;
+import org.eclipse.jetty.util.Promise;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The parts of a graceful shutdown that Jetty's QUIC connector leaves out: refusing connections opened once it began,
+ * and letting the connections that were sent GOAWAY end before the connector closes them.
+ */
+final class QuicheGracefulShutdown {
+
+	private static final Logger logger = LoggerFactory.getLogger(QuicheGracefulShutdown.class);
+
+	private QuicheGracefulShutdown() {
+	}
+
+	/** Whether Jetty's session container has sent GOAWAY to every QUIC session. */
+	static boolean isShuttingDown(SessionContainer sessions) {
+		return sessions != null && sessions.isShutdown();
+	}
+
+	/**
+	 * When a graceful shutdown is under way, gives the QUIC connections that were sent GOAWAY up to {@code timeout}
+	 * milliseconds to end before the connector closes them. Spring Boot stops the connectors as soon as the last
+	 * request has been handled, when its response may not have reached the client yet: closing the QUIC connection then
+	 * would lose it. Jetty ends a connection once the client, having read its last response, answered the GOAWAY with
+	 * its own.
+	 */
+	static void awaitClose(SessionContainer sessions, long timeout) throws InterruptedException {
+		if (sessions == null || !sessions.isShutdown() || sessions.isEmpty() || timeout <= 0) {
+			return;
+		}
+		try {
+			sessions.shutdown().get(timeout, TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			logger.debug("HTTP/3 graceful close failed", ex);
+		}
+		catch (TimeoutException ex) {
+			logger.info("HTTP/3: {} QUIC connection(s) still open {} ms after GOAWAY; closing them", sessions.getSize(),
+					timeout);
+		}
+	}
+
+	/**
+	 * A listener that refuses QUIC connections opened after a graceful shutdown began. Jetty's session container sends
+	 * such a session a graceful GOAWAY, which still lets the client's first requests through; close it instead, with
+	 * CONNECTION_REFUSED, so that new requests are refused while those in flight on older connections complete.
+	 */
+	static EventListener refuseWhen(BooleanSupplier shuttingDown) {
+		return new RefuseWhenShutDown(shuttingDown);
+	}
+
+	private record RefuseWhenShutDown(BooleanSupplier shuttingDown) implements Session.Listener, EventListener {
+
+		@Override
+		public void onOpen(Session session) {
+			if (this.shuttingDown.getAsBoolean()) {
+				logger.debug("Refusing QUIC connection {} from {}: shutting down", session,
+						session.getRemoteSocketAddress());
+				session.disconnect(new ConnectionCloseFrame(ErrorCode.CONNECTION_REFUSED_ERROR.code(), "shutting_down"),
+						null, Promise.Invocable.noop());
+			}
+		}
+
+	}
+
+}
