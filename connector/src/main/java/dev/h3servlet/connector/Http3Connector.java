@@ -34,6 +34,15 @@ public interface Http3Connector extends NetworkConnector {
 	HttpConfiguration getHttpConfiguration();
 
 	/**
+	 * The largest request field section this listener accepts: {@link Http3Settings#maxRequestHeaderSize()}, else the
+	 * {@code HttpConfiguration}'s request header size.
+	 */
+	default int getMaxRequestHeaderSize() {
+		Integer configured = getSettings().maxRequestHeaderSize();
+		return (configured != null) ? configured : getHttpConfiguration().getRequestHeaderSize();
+	}
+
+	/**
 	 * Whether a graceful shutdown has begun: GOAWAY was sent on every QUIC connection and new connections and request
 	 * streams are refused, while the requests in flight complete.
 	 */

@@ -3,6 +3,7 @@ package dev.h3servlet.boot;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import dev.h3servlet.connector.Http3Settings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -24,6 +25,13 @@ public class Http3Properties {
 	private boolean enabled;
 
 	/**
+	 * What turns UDP datagrams into Jetty requests: 'netty' (Netty's QUIC and HTTP/3 codecs; runs on the application's
+	 * own Jetty) or 'jetty-quiche' (Jetty's own HTTP/3, which needs jetty-http3-server, jetty-quic-quiche-server and a
+	 * quiche binding at Jetty 12.1.5).
+	 */
+	private String transport = Http3Settings.DEFAULT_TRANSPORT.id();
+
+	/**
 	 * UDP port of the HTTP/3 listener. Defaults to the port the TLS connector is bound to ('server.port', also when
 	 * it is 0), so that HTTP/3 answers on the same port number as HTTP/1.1 and HTTP/2.
 	 */
@@ -35,7 +43,7 @@ public class Http3Properties {
 	private @Nullable String host;
 
 	/**
-	 * Time that a QUIC connection can be idle before it is closed. Defaults to Jetty's.
+	 * Time that a QUIC connection can be idle before it is closed. Defaults to 30s.
 	 */
 	private @Nullable Duration idleTimeout;
 
@@ -47,13 +55,13 @@ public class Http3Properties {
 
 	/**
 	 * Amount of request data a client may send on one connection before the server grants more (QUIC flow control).
-	 * Defaults to Jetty's.
+	 * Defaults to 24MB.
 	 */
 	private @Nullable DataSize sessionReceiveWindow;
 
 	/**
 	 * Amount of request data a client may send on one request stream before the server grants more (QUIC flow
-	 * control). Defaults to Jetty's.
+	 * control). Defaults to 16MB.
 	 */
 	private @Nullable DataSize streamReceiveWindow;
 
@@ -64,13 +72,14 @@ public class Http3Properties {
 	private @Nullable DataSize maxHeaderSize;
 
 	/**
-	 * Time that a request stream can be idle before it is reset. Defaults to Jetty's.
+	 * Time that a request stream can be idle before it is reset. Defaults to 30s.
 	 */
 	private @Nullable Duration streamIdleTimeout;
 
 	/**
-	 * Directory where the TLS private key and certificate chain are exported as PEM files for the QUIC library.
-	 * Defaults to a private temporary directory, created at start-up and deleted at shutdown.
+	 * Directory where the TLS private key and certificate chain are exported as PEM files for Jetty's quiche binding
+	 * (the 'jetty-quiche' transport only; the netty transport keeps them in memory). Defaults to a private temporary
+	 * directory, created at start-up and deleted at shutdown.
 	 */
 	private @Nullable Path pemWorkDir;
 
@@ -97,6 +106,14 @@ public class Http3Properties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public String getTransport() {
+		return this.transport;
+	}
+
+	public void setTransport(String transport) {
+		this.transport = transport;
 	}
 
 	public @Nullable Integer getPort() {

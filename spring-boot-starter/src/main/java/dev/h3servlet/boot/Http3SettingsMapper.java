@@ -21,6 +21,7 @@ final class Http3SettingsMapper {
 	static Http3Settings map(Http3Properties properties) {
 		Http3Settings.Builder settings = Http3Settings.builder();
 		PropertyMapper map = PropertyMapper.get();
+		map.from(properties::getTransport).to(property("transport", settings::transport));
 		map.from(properties::getPort).to(property("port", settings::port));
 		map.from(properties::getHost).to(property("host", settings::host));
 		map.from(properties::getIdleTimeout).to(property("idle-timeout", settings::idleTimeout));

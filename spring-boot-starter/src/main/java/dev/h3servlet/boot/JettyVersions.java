@@ -12,8 +12,8 @@ import java.util.jar.Manifest;
 
 /**
  * Checks that the Jetty jars on the class path are of one version. Spring Boot manages Jetty's version; an
- * application that pins some Jetty artifacts (for HTTP/3) and not others ends up with a mix that fails in obscure
- * ways, so this says which jars differ and which property aligns them.
+ * application that pins some Jetty artifacts (as the jetty-quiche HTTP/3 transport needs) and not others ends up with a
+ * mix that fails in obscure ways, so this says which jars differ and which property aligns them.
  */
 final class JettyVersions {
 
@@ -34,11 +34,12 @@ final class JettyVersions {
 	static void assertAligned(Map<String, String> versionsByBundle) {
 		if (versionsByBundle.values().stream().distinct().count() > 1) {
 			throw new IllegalStateException("Jetty jars of different versions are on the class path: "
-					+ versionsByBundle + ". HTTP/3 needs every Jetty jar at one version (12.1.5 is the release whose "
-					+ "HTTP/3 and quiche set is complete). With spring-boot-starter-parent set the Maven property "
-					+ "<jetty.version>12.1.5</jetty.version>; with Boot's BOM imported, import "
-					+ "org.eclipse.jetty:jetty-bom and org.eclipse.jetty.ee11:jetty-ee11-bom 12.1.5 before it and pin "
-					+ "the Jetty artifacts listed above that still differ; with Gradle set ext['jetty.version'] = '12.1.5'");
+					+ versionsByBundle + ". Every Jetty jar must be at one version: with spring-boot-starter-parent, "
+					+ "set the Maven property <jetty.version> to one version (or remove the pins that differ from "
+					+ "Boot's); with Boot's BOM imported, import org.eclipse.jetty:jetty-bom and "
+					+ "org.eclipse.jetty.ee11:jetty-ee11-bom at that version before it; with Gradle set "
+					+ "ext['jetty.version']. The netty HTTP/3 transport runs on any Jetty 12.1; the jetty-quiche "
+					+ "transport needs 12.1.5 (<jetty.version>12.1.5</jetty.version>)");
 		}
 	}
 

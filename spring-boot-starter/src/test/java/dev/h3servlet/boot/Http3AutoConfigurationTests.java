@@ -4,14 +4,15 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.Http3Connector;
 import dev.h3servlet.connector.Http3Settings;
 import dev.h3servlet.connector.testing.TestCertificate;
 import dev.h3servlet.servlet.Http3BridgeHandler;
-import org.eclipse.jetty.http3.server.HTTP3ServerConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +41,7 @@ import static org.mockito.Mockito.mock;
  * Tests for {@link Http3AutoConfiguration} and {@link Http3RequiresJettyAutoConfiguration}, with a real embedded
  * Jetty server on a port the operating system picks.
  */
+@Tag(TestTransport.BOTH)
 class Http3AutoConfigurationTests {
 
 	@TempDir
@@ -242,10 +244,7 @@ class Http3AutoConfigurationTests {
 	}
 
 	private static int maxRequestHeadersSize(AssertableWebApplicationContext context) {
-		Http3Connector connector = http3Connectors(server(context)).get(0);
-		return connector.getConnectionFactory(HTTP3ServerConnectionFactory.class)
-			.getHTTP3Configuration()
-			.getMaxRequestHeadersSize();
+		return http3Connectors(server(context)).get(0).getMaxRequestHeaderSize();
 	}
 
 	private static WebServer webServer(AssertableWebApplicationContext context) {

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.Http3Connector;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.connector.testing.RawHttp3Client;
@@ -19,6 +20,7 @@ import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http3.api.Session;
 import org.eclipse.jetty.http3.frames.GoAwayFrame;
 import org.eclipse.jetty.server.Connector;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +50,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * one run in four, loses a body that fully arrived when the connection ends right after it
  * ({@code invalid_frame_sequence} or an empty body).
  */
+@Tag(TestTransport.BOTH)
 class Http3GracefulShutdownTests {
 
 	private static final long TIMEOUT_SECONDS = 15;

@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.connector.testing.TestCertificate;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -16,6 +17,7 @@ import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThatException;
  * The {@code jetty.http3.*} meters, read from a {@link SimpleMeterRegistry} while HTTP/3 clients talk to the
  * application.
  */
+@Tag(TestTransport.BOTH)
 class Http3MetricsTests {
 
 	private static final long TIMEOUT_SECONDS = 15;

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.connector.testing.NettyHttp3Client;
 import dev.h3servlet.connector.testing.TestCertificate;
@@ -20,6 +21,7 @@ import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,6 +54,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(classes = Http3SpringBootTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.http3.enabled=true", "server.http2.enabled=true" })
+@Tag(TestTransport.BOTH)
 class Http3SpringBootTests {
 
 	private static final long TIMEOUT_SECONDS = 15;

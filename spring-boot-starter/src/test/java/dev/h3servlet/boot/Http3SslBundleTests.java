@@ -8,11 +8,13 @@ import java.security.PrivateKey;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.connector.testing.TestCertificate;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * HTTP/3 with TLS from {@code server.ssl.bundle}: a PKCS12 key store through a JKS-style bundle, and a PEM bundle
  * (which Boot turns into an in-memory key store), each answering a real HTTP/3 request.
  */
+@Tag(TestTransport.BOTH)
 class Http3SslBundleTests {
 
 	@TempDir

@@ -3,12 +3,14 @@ package dev.h3servlet.boot;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.connector.testing.TestCertificate;
 import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @EnabledForJreRange(min = JRE.JAVA_21)
 @SpringBootTest(classes = Http3VirtualThreadsTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.http3.enabled=true", "spring.threads.virtual.enabled=true" })
+@Tag(TestTransport.BOTH)
 class Http3VirtualThreadsTests {
 
 	private static final long TIMEOUT_SECONDS = 15;

@@ -171,12 +171,6 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 				: DEFAULT_STREAM_IDLE_TIMEOUT_MILLIS;
 	}
 
-	/** The largest request field section: the setting, else the {@code HttpConfiguration}'s request header size. */
-	int maxRequestHeaderSize() {
-		return (this.settings.maxRequestHeaderSize() != null) ? this.settings.maxRequestHeaderSize()
-				: this.httpConfiguration.getRequestHeaderSize();
-	}
-
 	/**
 	 * Binds the UDP port. Jetty's {@code Server} opens every connector before starting any, in order, so the TLS
 	 * connector added before this one is bound already and its port number can be followed.
@@ -287,7 +281,7 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 	}
 
 	long fieldSectionHardLimit() {
-		long limit = maxRequestHeaderSize();
+		long limit = getMaxRequestHeaderSize();
 		return Math.max(2 * limit, limit + 16 * 1024);
 	}
 

@@ -145,7 +145,7 @@ final class NettyHttpStream implements HttpStream {
 		this.endPoint.open(this);
 		try {
 			long size = Http3Fields.size(headers);
-			int limit = this.connection.connector().maxRequestHeaderSize();
+			int limit = this.connection.connector().getMaxRequestHeaderSize();
 			if (size > limit) {
 				throw new BadMessageException(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431,
 						"Request field section of " + size + " bytes exceeds the limit of " + limit);

@@ -8,6 +8,7 @@ import dev.h3servlet.connector.Http3Settings;
 import dev.h3servlet.connector.Http3Transport;
 import org.eclipse.jetty.http3.server.HTTP3ServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
@@ -29,15 +30,24 @@ public final class QuicheConnectorProvider implements Http3ConnectorProvider {
 		return Http3Transport.JETTY_QUICHE;
 	}
 
+	/** The one Jetty release whose HTTP/3 and quiche artifact set is complete on Maven Central. */
+	static final String JETTY_VERSION = "12.1.5";
+
 	@Override
 	public String unavailableReason() {
+		String jettyVersion = Server.getVersion();
+		if (!JETTY_VERSION.equals(jettyVersion)) {
+			return "it needs Jetty " + JETTY_VERSION + " (the only 12.1 release whose HTTP/3 and quiche jars are all on "
+					+ "Maven Central), but this application runs Jetty " + jettyVersion + ": set every Jetty jar to "
+					+ JETTY_VERSION + " (Maven property jetty.version), or use the netty transport, which runs on "
+					+ "this Jetty";
+		}
 		ClassLoader classLoader = QuicheConnectorProvider.class.getClassLoader();
 		for (String[] required : REQUIRED) {
 			if (classLoader.getResource(required[0].replace('.', '/') + ".class") == null) {
 				return "add " + required[1] + ", org.eclipse.jetty.quic:jetty-quic-quiche-jna (Java 17-21) and "
-						+ "org.eclipse.jetty.quic:jetty-quic-quiche-foreign (Java 22+) at your Jetty version, which "
-						+ "must be 12.1.5 (the only 12.1 release whose HTTP/3 and quiche set is complete on Maven "
-						+ "Central); or use the netty transport, which needs neither";
+						+ "org.eclipse.jetty.quic:jetty-quic-quiche-foreign (Java 22+), all at Jetty " + JETTY_VERSION
+						+ "; or use the netty transport, which needs none of them";
 			}
 		}
 		return null;

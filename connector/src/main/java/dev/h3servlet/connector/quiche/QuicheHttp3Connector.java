@@ -184,9 +184,7 @@ public final class QuicheHttp3Connector extends QuicheServerConnector implements
 
 	@Override
 	protected void doStart() throws Exception {
-		int maxHeaderSize = (this.settings.maxRequestHeaderSize() != null) ? this.settings.maxRequestHeaderSize()
-				: getHttpConfiguration().getRequestHeaderSize();
-		this.http3ConnectionFactory.getHTTP3Configuration().setMaxRequestHeadersSize(maxHeaderSize);
+		this.http3ConnectionFactory.getHTTP3Configuration().setMaxRequestHeadersSize(getMaxRequestHeaderSize());
 		try {
 			KeyStoreCheck.requireServerKey(this.sslContextFactory);
 			getServerQuicConfiguration().setPemWorkDirectory(this.pemWorkDirectory.open());
