@@ -1,10 +1,11 @@
 # h3servlet: https://github.com/h3servlet/h3servlet (unpack h3servlet-jetty-module-*.zip into $JETTY_BASE first)
 
 [description]
-Adds HTTP/3 (QUIC over UDP, Jetty's quiche binding) beside the TLS connector of the ssl module, on the same port
-number by default, sharing its key store and HttpConfiguration: Alt-Svc on HTTP/1.1 and HTTP/2 responses, TLS
-request attributes over HTTP/3, a managed PEM work directory, large UDP buffers, and servlet semantics over HTTP/3
-for the deployed web apps (h3servlet). Replaces Jetty's own http3 module: do not enable both.
+Adds HTTP/3 (QUIC over UDP) beside the TLS connector of the ssl module, on the same port number by default, sharing
+its key store and HttpConfiguration: Alt-Svc on HTTP/1.1 and HTTP/2 responses, TLS request attributes over HTTP/3,
+large UDP buffers, and servlet semantics over HTTP/3 for the deployed web apps (h3servlet). The netty transport
+(Netty's QUIC and HTTP/3 codecs, in lib/h3servlet) is the default; the h3servlet-quiche module switches to Jetty's
+own quiche-based HTTP/3 (Jetty 12.1.5). Replaces Jetty's own http3 module: do not enable both.
 
 [tags]
 connector
@@ -17,7 +18,6 @@ experimental
 [depend]
 ssl
 http2
-quic-quiche-server
 
 [after]
 https
@@ -30,15 +30,13 @@ http3-impl
 http3-quiche
 
 [lib]
-lib/http3/jetty-http3-common-${jetty.version}.jar
-lib/http3/jetty-http3-qpack-${jetty.version}.jar
-lib/http3/jetty-http3-server-${jetty.version}.jar
 lib/h3servlet/*.jar
 
 [xml]
 etc/h3servlet.xml
 
 [ini]
+jetty.h3servlet.transport?=netty
 jetty.h3servlet.udpReceiveBufferSize?=4194304
 jetty.h3servlet.udpSendBufferSize?=4194304
 jetty.h3servlet.altSvc.enabled?=true
@@ -46,7 +44,11 @@ jetty.h3servlet.altSvc.maxAge?=86400
 
 [ini-template]
 ## h3servlet: HTTP/3 beside the TLS connector (jetty.ssl.*), with its key store (jetty.sslContext.*).
-## Keys named as in Jetty's http3 module mean the same; unset ones follow the TLS connector or Jetty's defaults.
+## Keys named as in Jetty's http3 module mean the same; unset ones follow the TLS connector or the defaults shown.
+
+## What turns UDP into Jetty requests: netty (Netty's QUIC + HTTP/3 codecs, shipped in lib/h3servlet), or
+## jetty-quiche (Jetty's own HTTP/3, Jetty 12.1.5 only: enable the h3servlet-quiche module, which sets this).
+# jetty.h3servlet.transport=netty
 
 ## The host/address to bind the UDP socket to (default: jetty.ssl.host).
 # jetty.quic.host=0.0.0.0
@@ -57,8 +59,9 @@ jetty.h3servlet.altSvc.maxAge?=86400
 ## The QUIC connection idle timeout, in milliseconds.
 # jetty.quic.idleTimeout=30000
 
-## The maximum number of requests (bidirectional streams) a client may have open at once on a connection.
-# jetty.quic.bidirectionalMaxStreams=131072
+## The maximum number of requests (bidirectional streams) a client may have open at once on a connection
+## (default: 256 on the netty transport, 131072 on jetty-quiche).
+# jetty.quic.bidirectionalMaxStreams=256
 
 ## The bytes a client may send on a connection before the server grants more (QUIC flow control).
 # jetty.quic.sessionMaxData=25165824
@@ -72,8 +75,9 @@ jetty.h3servlet.altSvc.maxAge?=86400
 ## The largest request field section, in bytes (default: jetty.httpConfig.requestHeaderSize).
 # jetty.http3.maxRequestHeadersSize=8192
 
-## The directory where the TLS key and certificate chain are exported as PEM files for quiche
-## (default: a private temporary directory, owner-only, deleted when Jetty stops).
+## jetty-quiche transport only: the directory where the TLS key and certificate chain are exported as PEM files for
+## quiche (default: a private temporary directory, owner-only, deleted when Jetty stops). The netty transport keeps
+## them in memory.
 # jetty.quic.pemWorkDir=
 
 ## The UDP socket buffers (SO_RCVBUF, SO_SNDBUF) to ask the OS for, in bytes. Linux grants at most

@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.it.support.Chromium;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
 import jakarta.servlet.FilterChain;
@@ -17,6 +18,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -31,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * timing ({@code nextHopProtocol} is {@code h3}) and the servlets saw {@code HTTP/3.0} for every request.
  */
 @Timeout(120)
+@Tag(TestTransport.BOTH)
 class ChromiumHttp3Tests {
 
 	/** Larger than one QUIC packet and than the initial stream flow-control windows, and odd. */

@@ -45,8 +45,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * configured only through properties on the command line, then used over HTTP/3 by Chromium (the page's
  * {@code nextHopProtocol} reads {@code h3}, Spring MVC saw {@code HTTP/3.0}) and by Jetty's HTTP/3 client (the JSON
  * endpoint, the session form and the upload), on this JVM (Java 17, with the development certificate the demo makes
- * on first run) and on Java 25 (quiche's foreign binding, with a configured key store, and plain {@code java -jar}:
- * the jar's manifest grants native access) when one is installed.
+ * on first run) and on Java 25 (with a configured key store, and plain {@code java -jar}: the jar's manifest grants
+ * the native access Netty's QUIC library needs) when one is installed. The demo is an application on the netty
+ * transport as Spring Boot manages it (Jetty 12.1.10, Netty 4.2.15, no version pinned): it carries no Jetty HTTP/3 or
+ * quiche jar, and choosing the jetty-quiche transport fails its start naming what to add.
  */
 @Timeout(120)
 class DemoJarTests {
@@ -73,7 +75,7 @@ class DemoJarTests {
 			String pin = DevelopmentCertificate.loadOrCreate(keyStore, "h3servlet-dev", "CN=localhost", 1)
 				.spkiSha256Base64();
 			assertThat(demo().spkiPin()).isEqualTo(pin);
-			assertThat(demo().output()).anyMatch((line) -> line.contains("HTTP/3 (QUIC, quiche jna binding) "
+			assertThat(demo().output()).anyMatch((line) -> line.contains("HTTP/3 (QUIC, netty transport) "
 					+ "listening on udp://0.0.0.0:" + demo().port()));
 			System.out.println("Demo started on Java 17 in " + demo().startupSeconds() + " s");
 		}
@@ -93,7 +95,7 @@ class DemoJarTests {
 			Path javaHome = Java25ForeignBindingTests.javaHome();
 			this.feature = Java25ForeignBindingTests.featureVersion(javaHome);
 			assumeTrue(this.feature >= 22, () -> "install a JDK 22+ (e.g. Temurin 25) at " + javaHome
-					+ " to run the demo jar on quiche's foreign binding");
+					+ " to run the demo jar on Java 22+, where loading Netty's native QUIC library is restricted");
 			this.certificate = TestCertificate.create(directory);
 			// No --enable-native-access: the jar's manifest grants native access (Enable-Native-Access), and the
 			// test below holds it to that (no restricted-method warning).
@@ -104,15 +106,32 @@ class DemoJarTests {
 		}
 
 		@Test
-		void usesTheConfiguredKeyStoreAndTheForeignBinding() {
+		void usesTheConfiguredKeyStoreAndLoadsNettysNativeLibraryWithoutWarnings() {
 			assertThat(demo().spkiPin()).isEqualTo(this.certificate.spkiSha256Base64());
 			assertThat(demo().output()).anyMatch((line) -> line.contains("jvm " + this.feature))
-				.anyMatch((line) -> line.contains("HTTP/3 (QUIC, quiche foreign binding) listening on udp://0.0.0.0:"
+				.anyMatch((line) -> line.contains("HTTP/3 (QUIC, netty transport) listening on udp://0.0.0.0:"
 						+ demo().port()))
 				.noneMatch((line) -> line.contains("WARNING: A restricted method"));
 			System.out.println("Demo started on Java " + this.feature + " in " + demo().startupSeconds() + " s");
 		}
 
+	}
+
+	@Test
+	void theJettyQuicheTransportFailsTheStartNamingTheFix(@TempDir Path directory) throws Exception {
+		TestCertificate certificate = TestCertificate.create(directory);
+		List<String> output = DemoJarProcess.runToExit(Path.of(System.getProperty("java.home")), directory,
+				List.of("--server.port=0", "--server.http3.transport=jetty-quiche",
+						"--server.ssl.key-store=file:" + certificate.keyStore(),
+						"--server.ssl.key-store-password=" + certificate.password(),
+						"--server.ssl.key-store-type=PKCS12"),
+				Duration.ofSeconds(60));
+		String joined = String.join("\n", output);
+		assertThat(joined).contains("The HTTP/3 transport 'jetty-quiche' cannot run")
+			.contains("Jetty 12.1.5")
+			.contains("runs Jetty 12.1.10")
+			.contains("use the netty transport");
+		assertThat(output).noneMatch((line) -> line.contains("Started DemoApplication"));
 	}
 
 	/** What both runs check; each starts its demo in a {@code @BeforeAll}. */

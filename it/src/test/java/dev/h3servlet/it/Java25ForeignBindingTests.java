@@ -81,7 +81,7 @@ class Java25ForeignBindingTests {
 		assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_3);
 		assertThat(response.getContentAsString()).isEqualTo("HTTP/3.0");
 		assertThat(this.child.output()).as("child JVM output").anyMatch((line) -> line.contains("jvm " + feature))
-			.anyMatch((line) -> line.contains("HTTP/3 (QUIC, quiche foreign binding) listening on udp://127.0.0.1:"
+			.anyMatch((line) -> line.contains("HTTP/3 (QUIC, jetty-quiche transport, quiche foreign binding) listening on udp://127.0.0.1:"
 					+ port))
 			.noneMatch((line) -> line.contains("WARNING: A restricted method"));
 	}

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.testing.DeterministicBytes;
 import dev.h3servlet.connector.testing.NettyHttp3Client;
 import dev.h3servlet.connector.testing.NettyHttp3Client.Request;
@@ -23,6 +24,7 @@ import dev.h3servlet.servlet.testing.Http3ServerExtension;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A test app served through the servlet bridge, checked by an HTTP/3 stack that shares no code with Jetty: Netty's
  * QUIC and HTTP/3 codecs. Every test uses one QUIC connection shared by the class.
  */
+@Tag(TestTransport.BOTH)
 class NettyHttp3Tests {
 
 	private static final int DOWNLOAD_SIZE = 1024 * 1024;

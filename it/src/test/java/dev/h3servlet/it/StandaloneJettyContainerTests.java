@@ -6,11 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 
+import dev.h3servlet.connector.Http3Transport;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.connector.testing.NettyHttp3Client;
 import dev.h3servlet.connector.testing.NettyHttp3Client.Request;
 import dev.h3servlet.connector.testing.NettyHttp3Client.Response;
 import dev.h3servlet.connector.testing.TestCertificate;
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.it.support.Docker;
 import dev.h3servlet.it.support.JettyBase;
 import dev.h3servlet.it.support.JettyContainer;
@@ -20,6 +22,7 @@ import org.eclipse.jetty.util.Jetty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * image (debootstrap, about a minute), later runs reuse it.
  */
 @Timeout(120)
+@Tag(TestTransport.BOTH)
 class StandaloneJettyContainerTests {
 
 	private static final Path WORK = Path.of("target", "standalone-jetty-container").toAbsolutePath();
@@ -84,7 +88,9 @@ class StandaloneJettyContainerTests {
 	@Test
 	void theModuleLogsItsListenerOnLoopback() {
 		Matcher listening = jetty.http3Listening();
-		assertThat(listening.group(1)).as("quiche binding on the container's Java 17").isEqualTo("jna");
+		assertThat(listening.group(1)).as("the transport under test (and quiche's binding on the container's Java 17)")
+			.isEqualTo(TestTransport.is(Http3Transport.JETTY_QUICHE) ? "jetty-quiche transport, quiche jna binding"
+					: "netty transport");
 		assertThat(listening.group(2)).isEqualTo("127.0.0.1");
 		assertThat(jetty.getLogs()).contains("advertised on HTTP/1.1 and HTTP/2 responses as Alt-Svc: h3=\":" + port
 				+ "\"; ma=86400");

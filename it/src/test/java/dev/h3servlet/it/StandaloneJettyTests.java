@@ -8,16 +8,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
 
+import dev.h3servlet.connector.Http3Transport;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.connector.testing.NettyHttp3Client;
 import dev.h3servlet.connector.testing.NettyHttp3Client.Request;
 import dev.h3servlet.connector.testing.NettyHttp3Client.Response;
 import dev.h3servlet.connector.testing.TestCertificate;
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.it.support.JettyBase;
 import dev.h3servlet.it.support.SampleWarChecks;
 import org.eclipse.jetty.http.HttpVersion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a bad one, naming its key.
  */
 @Timeout(180)
+@Tag(TestTransport.BOTH)
 class StandaloneJettyTests {
 
 	private static final Path WORK = Path.of("target", "standalone-jetty").toAbsolutePath();
@@ -64,9 +68,11 @@ class StandaloneJettyTests {
 	static void stopJetty() throws Exception {
 		if (jetty != null) {
 			jetty.close();
-			// Jetty deletes the PEM files it exported when the connector stops.
-			try (Stream<Path> files = Files.list(pemWorkDir)) {
-				assertThat(files).as("PEM work directory %s after stop", pemWorkDir).isEmpty();
+			// Jetty deletes the PEM files it exported when the connector stops; the netty transport wrote none.
+			if (Files.isDirectory(pemWorkDir)) {
+				try (Stream<Path> files = Files.list(pemWorkDir)) {
+					assertThat(files).as("PEM work directory %s after stop", pemWorkDir).isEmpty();
+				}
 			}
 		}
 	}
@@ -110,9 +116,20 @@ class StandaloneJettyTests {
 	}
 
 	@Test
-	void theRunningServerExportedItsKeyToThePemWorkDirectory() throws Exception {
-		try (Stream<Path> files = Files.list(pemWorkDir)) {
-			assertThat(files).isNotEmpty();
+	void theListenerRunsOnTheTransportUnderTest() throws Exception {
+		String transport = TestTransport.current().id() + " transport";
+		assertThat(jetty.output()).anyMatch((line) -> line.contains("HTTP/3 (QUIC, " + transport)
+				&& line.contains("listening on udp://127.0.0.1:" + jetty.port()));
+		if (TestTransport.is(Http3Transport.JETTY_QUICHE)) {
+			// Jetty's quiche binding reads the key from PEM files it exports at start.
+			try (Stream<Path> files = Files.list(pemWorkDir)) {
+				assertThat(files).isNotEmpty();
+			}
+		}
+		else {
+			// The netty transport keeps the key in memory: nothing is written, even where a directory is configured.
+			assertThat(pemWorkDir).satisfiesAnyOf((dir) -> assertThat(dir).doesNotExist(),
+					(dir) -> assertThat(dir).isEmptyDirectory());
 		}
 	}
 
@@ -123,11 +140,19 @@ class StandaloneJettyTests {
 		assertThat(result.output()).contains("${jetty.base}/etc/h3servlet.xml",
 				"${jetty.base}/lib/h3servlet/h3servlet-connector-", "jetty.h3servlet.udpReceiveBufferSize = 4194304",
 				"jetty.h3servlet.udpSendBufferSize = 4194304", "jetty.h3servlet.altSvc.enabled = true",
-				"jetty.h3servlet.altSvc.maxAge = 86400");
+				"jetty.h3servlet.altSvc.maxAge = 86400",
+				"jetty.h3servlet.transport = " + TestTransport.current().id());
+		if (TestTransport.is(Http3Transport.JETTY_QUICHE)) {
+			assertThat(result.output()).contains("${jetty.home}/lib/http3/jetty-http3-server-");
+		}
+		else {
+			assertThat(result.output()).contains("${jetty.base}/lib/h3servlet/netty-codec-http3-")
+				.doesNotContain("jetty-http3-server-", "jetty-quic-quiche-");
+		}
 		assertThat(Files.readString(base.directory().resolve("start.d/h3servlet.ini"))).contains(
 				"# jetty.quic.idleTimeout=30000", "# jetty.quic.bidirectionalMaxStreams=",
 				"# jetty.quic.sessionMaxData=", "# jetty.quic.remoteBidirectionalStreamMaxData=",
-				"# jetty.http3.streamIdleTimeout=", "# jetty.quic.pemWorkDir=");
+				"# jetty.http3.streamIdleTimeout=", "# jetty.quic.pemWorkDir=", "# jetty.h3servlet.transport=netty");
 	}
 
 	@Test

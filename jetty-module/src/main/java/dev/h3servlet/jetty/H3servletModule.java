@@ -26,6 +26,13 @@ public final class H3servletModule {
 
 	private final Http3Settings.Builder settings = Http3Settings.builder();
 
+	/** {@code jetty.h3servlet.transport}: {@code netty} (the default) or {@code jetty-quiche}. */
+	public void setTransport(String transport) {
+		String value = trimmed(transport);
+		apply("jetty.h3servlet.transport", value, "netty or jetty-quiche",
+				() -> this.settings.transport(value.isEmpty() ? null : value));
+	}
+
 	/** {@code jetty.quic.host}: address to bind; unset means the TLS connector's. */
 	public void setHost(String host) {
 		String value = trimmed(host);

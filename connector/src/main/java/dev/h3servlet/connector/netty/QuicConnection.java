@@ -134,7 +134,7 @@ final class QuicConnection extends ChannelInboundHandlerAdapter {
 		this.activeStreams++;
 		this.connector.statistics().streamOpened();
 		StreamFrameGatherer gatherer = new StreamFrameGatherer();
-		stream.pipeline().addFirst(gatherer);
+		stream.pipeline().addFirst(gatherer, new FrameBoundaryGuard());
 		stream.pipeline().addLast(new RequestStreamHandler(this, gatherer));
 		stream.closeFuture().addListener((future) -> streamClosed());
 	}

@@ -38,7 +38,9 @@ final class RequestStreamHandler extends Http3RequestStreamInboundHandler {
 	public void handlerAdded(ChannelHandlerContext ctx) {
 		ctx.channel().config().setAutoRead(false);
 		if (ctx.channel().isActive()) {
-			ctx.read();
+			// Not now: this runs inside the stream's ChannelInitializer, which would take (and close the stream on) a
+			// failure decoding what the read brings, instead of this handler.
+			ctx.executor().execute(ctx::read);
 		}
 	}
 
@@ -51,6 +53,11 @@ final class RequestStreamHandler extends Http3RequestStreamInboundHandler {
 	@Override
 	protected void channelRead(ChannelHandlerContext ctx, Http3HeadersFrame frame) {
 		if (this.stream == null) {
+			if (!ctx.channel().parent().isActive()) {
+				// Netty's codec is closing the connection for an error earlier in the same read: serve nothing more.
+				logger.debug("Not serving request stream {}: its connection is closing", ctx.channel());
+				return;
+			}
 			long begin = NanoTime.now();
 			this.stream = new NettyHttpStream(this.connection, (QuicStreamChannel) ctx.channel(), this.gatherer);
 			Runnable task = this.stream.onRequest(frame.headers(), begin);

@@ -25,6 +25,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * report no leaked buffer, and the process's file descriptors and heap must come back to what they were before.
  * A plain request then still works over HTTP/3.
  */
+@Tag(TestTransport.BOTH)
 class AbortedStreamsTests {
 
 	/** What the issue asks for. */

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.Http3Connector;
 import dev.h3servlet.connector.testing.DeterministicBytes;
 import dev.h3servlet.connector.testing.NettyHttp3Client;
@@ -28,6 +29,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.http3.api.Session;
 import org.eclipse.jetty.http3.frames.GoAwayFrame;
 import org.eclipse.jetty.server.Server;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThatException;
  * send it; Jetty's frame-level client does, and the server refuses it), a new QUIC connection is refused, and the
  * server stops.
  */
+@Tag(TestTransport.BOTH)
 class GracefulShutdownTests {
 
 	private static final int REQUESTS = 100;

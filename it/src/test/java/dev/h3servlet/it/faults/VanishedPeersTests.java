@@ -22,6 +22,7 @@ import dev.h3servlet.it.faults.AbortingExchange.Kind;
 import dev.h3servlet.servlet.Http3ServletServer;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * buffer leaks, and the server goes on serving. Each peer is a Netty HTTP/3 client behind its own {@link UdpRelay},
  * which vanishes.
  */
+@Tag(TestTransport.BOTH)
 class VanishedPeersTests {
 
 	private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(3);

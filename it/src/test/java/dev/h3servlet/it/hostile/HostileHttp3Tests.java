@@ -30,6 +30,7 @@ import io.netty.handler.codec.quic.QuicStreamType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -49,6 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fail the suite, but only while the server behaves exactly as documented; anything else fails. The table of all
  * cases is printed at the end.
  */
+@Tag(TestTransport.BOTH)
 class HostileHttp3Tests {
 
 	/**

@@ -16,10 +16,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@link Observation}s of HTTP/2 and HTTP/3 must equal HTTP/1.1's, except for the {@link KnownDifferences}. A table
  * (case × protocol: OK, KNOWN, DIFF, FAIL) is printed at the end.
  */
+@Tag(TestTransport.BOTH)
 class ProtocolParityTests {
 
 	private static final List<HttpVersion> VERSIONS = List.of(HttpVersion.HTTP_1_1, HttpVersion.HTTP_2,

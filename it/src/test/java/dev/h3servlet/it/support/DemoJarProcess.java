@@ -62,6 +62,35 @@ public final class DemoJarProcess implements AutoCloseable {
 		return new DemoJarProcess(ChildProcess.start("demo on " + javaHome, builder, READY));
 	}
 
+	/**
+	 * Runs {@code java -jar <demo jar> [arguments]} to its end, for a start that is meant to fail.
+	 * @return everything it printed (standard output and error)
+	 * @throws IllegalStateException if it exits with 0, or does not exit in time (it is then killed)
+	 */
+	public static List<String> runToExit(Path javaHome, Path workingDirectory, List<String> arguments,
+			java.time.Duration timeout) throws Exception {
+		List<String> command = new ArrayList<>();
+		command.add(javaHome.resolve("bin").resolve("java").toString());
+		command.add("-jar");
+		command.add(jar().toAbsolutePath().toString());
+		command.addAll(arguments);
+		Path log = Files.createTempFile(workingDirectory, "demo-", ".log");
+		Process process = new ProcessBuilder(command).directory(workingDirectory.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+			.start();
+		if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+			process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+			throw new IllegalStateException("The demo did not exit within " + timeout + ":\n" + Files.readString(log));
+		}
+		List<String> output = Files.readAllLines(log);
+		if (process.exitValue() == 0) {
+			throw new IllegalStateException("The demo exited with 0:\n" + String.join("\n", output));
+		}
+		return output;
+	}
+
 	/** The port it serves on, the same number over TCP and UDP, as its Chromium command names it. */
 	public int port() {
 		return Integer.parseInt(this.child.ready().group(1));

@@ -18,7 +18,9 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
+import dev.h3servlet.connector.Http3Transport;
 import dev.h3servlet.connector.testing.TestCertificate;
+import dev.h3servlet.connector.testing.TestTransport;
 
 /**
  * A standalone Jetty as a user sets it up: the build's {@code jetty-home} ({@link #jettyHome()}, unpacked by it/'s
@@ -46,7 +48,7 @@ public final class JettyBase {
 
 	/** The line h3servlet's connector logs once it listens, with its UDP port. */
 	private static final Pattern HTTP3_LISTENING = Pattern
-		.compile("HTTP/3 \\(QUIC, quiche \\w+ binding\\) listening on udp://[^ ]*:(\\d+);");
+		.compile("HTTP/3 \\(QUIC, [^)]*\\) listening on udp://[^ ]*:(\\d+);");
 
 	private static final Duration ADD_MODULES_TIMEOUT = Duration.ofSeconds(60);
 
@@ -87,10 +89,13 @@ public final class JettyBase {
 		deleteRecursively(base.directory);
 		Files.createDirectories(base.directory);
 		unzip(distribution(), base.directory);
-		Result added = base.run(ADD_MODULES_TIMEOUT, "--add-modules=" + MODULES, "--approve-all-licenses",
+		// The transport under test: the netty transport is the h3servlet module's default; the jetty-quiche one is
+		// what the h3servlet-quiche module adds.
+		String modules = TestTransport.is(Http3Transport.JETTY_QUICHE) ? MODULES + ",h3servlet-quiche" : MODULES;
+		Result added = base.run(ADD_MODULES_TIMEOUT, "--add-modules=" + modules, "--approve-all-licenses",
 				"maven.local.repo=" + existing("h3servlet.jetty.mavenRepository"));
 		if (added.exitCode() != 0 || !Files.isRegularFile(base.directory.resolve("start.d/h3servlet.ini"))) {
-			throw new IOException("--add-modules=" + MODULES + " failed with exit code " + added.exitCode()
+			throw new IOException("--add-modules=" + modules + " failed with exit code " + added.exitCode()
 					+ "; its output:\n" + added.output());
 		}
 		Files.copy(sampleWar(), base.directory.resolve("webapps/sample.war"));

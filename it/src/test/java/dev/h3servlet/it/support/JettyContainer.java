@@ -28,9 +28,9 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  */
 public final class JettyContainer extends GenericContainer<JettyContainer> {
 
-	/** The line h3servlet's connector logs once it listens: its binding, address and UDP port. */
+	/** The line h3servlet's connector logs once it listens: its transport (and binding), address and UDP port. */
 	public static final Pattern HTTP3_LISTENING = Pattern
-		.compile("HTTP/3 \\(QUIC, quiche (\\w+) binding\\) listening on udp://([^ ;]*):(\\d+);");
+		.compile("HTTP/3 \\(QUIC, ([^)]*)\\) listening on udp://([^ ;]*):(\\d+);");
 
 	private static final String JETTY_HOME = "/opt/jetty-home";
 

@@ -1,0 +1,48 @@
+package dev.h3servlet.connector.netty;
+
+import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.quic.QuicException;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of the client's control stream: closes the connection with H3_CLOSED_CRITICAL_STREAM when the
+ * client resets its control stream (RFC 9114 6.2.1), which Netty's codec lets pass (it does close the connection when
+ * the stream ends with a FIN). The control frames Netty has already acted on end here. Sharable: no state.
+ */
+@ChannelHandler.Sharable
+final class ControlStreamGuard extends ChannelInboundHandlerAdapter {
+
+	static final ControlStreamGuard INSTANCE = new ControlStreamGuard();
+
+	private static final Logger logger = LoggerFactory.getLogger(ControlStreamGuard.class);
+
+	private static final int H3_CLOSED_CRITICAL_STREAM = 0x104;
+
+	private ControlStreamGuard() {
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		ReferenceCountUtil.release(msg);
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		if (cause instanceof QuicException) {
+			logger.debug("The client's control stream failed: closing the connection", cause);
+			((QuicStreamChannel) ctx.channel()).parent().close(true, H3_CLOSED_CRITICAL_STREAM,
+					Unpooled.copiedBuffer("control stream reset", StandardCharsets.US_ASCII));
+			return;
+		}
+		ctx.fireExceptionCaught(cause);
+	}
+
+}
