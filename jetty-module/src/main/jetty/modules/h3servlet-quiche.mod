@@ -21,5 +21,6 @@ lib/http3/jetty-http3-common-${jetty.version}.jar
 lib/http3/jetty-http3-qpack-${jetty.version}.jar
 lib/http3/jetty-http3-server-${jetty.version}.jar
 
-[ini]
+[ini-template]
+## h3servlet on Jetty's own quiche-based HTTP/3 (remove this module, or set netty here, to go back to Netty's).
 jetty.h3servlet.transport=jetty-quiche

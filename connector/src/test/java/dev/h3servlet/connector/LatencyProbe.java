@@ -16,6 +16,7 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.connector.testing.NettyHttp3Client;
 import dev.h3servlet.connector.testing.TestCertificate;
+import dev.h3servlet.connector.testing.TestTransport;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
@@ -44,7 +45,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * grep PROBE connector/target/surefire-reports/dev.h3servlet.connector.LatencyProbe-output.txt
  * </pre>
  * Options: {@code -Dprobe.n} (requests per client, default 200), {@code -Dprobe.clients} (default
- * {@code jetty-h3,netty-h3,jetty-h2}); on Java 25 (foreign quiche binding) add
+ * {@code jetty-h3,netty-h3,jetty-h2}; {@code netty-h3-8x8} and {@code jetty-h2-64} keep 64 requests in flight, over 8
+ * QUIC connections or one HTTP/2 connection, and report the rate), {@code -Dh3servlet.test.transport} (the server's
+ * HTTP/3 transport: {@code netty}, the default, or {@code jetty-quiche}); on Java 25 (foreign quiche binding) add
  * {@code -Djvm=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java -DargLine=--enable-native-access=ALL-UNNAMED}.
  */
 class LatencyProbe {
@@ -72,6 +75,10 @@ class LatencyProbe {
 	}
 
 	private void measure(String client, int port, TestCertificate certificate, int n) throws Exception {
+		if (client.endsWith("-8x8") || client.endsWith("-64")) {
+			measureConcurrent(client, port, certificate, n);
+			return;
+		}
 		long[] latencies = new long[n];
 		long[] cpu = new long[2];
 		Map<String, Long> threadsBefore;
@@ -140,6 +147,82 @@ class LatencyProbe {
 					micros(entry.getValue() / n)));
 	}
 
+	/** Keeps 64 requests in flight until n have completed: the request rate and the process CPU per request. */
+	private void measureConcurrent(String client, int port, TestCertificate certificate, int n) throws Exception {
+		OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+		java.util.function.Supplier<java.util.concurrent.CompletableFuture<String>> send;
+		java.util.List<AutoCloseable> closeables = new java.util.ArrayList<>();
+		if (client.startsWith("netty-")) {
+			java.util.List<NettyHttp3Client> connections = new java.util.ArrayList<>();
+			for (int i = 0; i < 8; i++) {
+				NettyHttp3Client netty = NettyHttp3Client.connect(new InetSocketAddress("127.0.0.1", port),
+						certificate.certificate());
+				connections.add(netty);
+				closeables.add(netty);
+			}
+			java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+			send = () -> connections.get(Math.floorMod(next.getAndIncrement(), connections.size()))
+				.sendAsync(NettyHttp3Client.Request.get("/"))
+				.thenApply(NettyHttp3Client.Response::bodyAsString);
+		}
+		else {
+			HttpClient http = JettyClients.http2();
+			closeables.add(http::stop);
+			URI uri = URI.create("https://127.0.0.1:" + port + "/");
+			send = () -> {
+				java.util.concurrent.CompletableFuture<String> result = new java.util.concurrent.CompletableFuture<>();
+				http.newRequest(uri).timeout(10, TimeUnit.SECONDS).send(new org.eclipse.jetty.client.BufferingResponseListener() {
+					@Override
+					public void onComplete(org.eclipse.jetty.client.Result r) {
+						if (r.isFailed()) {
+							result.completeExceptionally(r.getFailure());
+						}
+						else {
+							result.complete(getContentAsString());
+						}
+					}
+				});
+				return result;
+			};
+		}
+		try {
+			String expected = client.startsWith("netty-") ? "HTTP/3.0" : "HTTP/2.0";
+			runWindow(send, Math.max(WARM_UP * 20, n / 5), expected);
+			long cpu = os.getProcessCpuTime();
+			long start = System.nanoTime();
+			runWindow(send, n, expected);
+			long elapsed = System.nanoTime() - start;
+			System.out.printf("PROBE %-13s n=%d in-flight=64 req/s=%.0f process-cpu/req=%dus%n", client, n,
+					n / (elapsed / 1e9), micros((os.getProcessCpuTime() - cpu) / n));
+		}
+		finally {
+			for (AutoCloseable closeable : closeables) {
+				closeable.close();
+			}
+		}
+	}
+
+	private static void runWindow(java.util.function.Supplier<java.util.concurrent.CompletableFuture<String>> send,
+			int n, String expected) throws Exception {
+		java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(64);
+		java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(n);
+		java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+		for (int i = 0; i < n && failure.get() == null; i++) {
+			if (!window.tryAcquire(10, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("no response within 10 s");
+			}
+			send.get().whenComplete((body, cause) -> {
+				if (cause != null || !expected.equals(body)) {
+					failure.compareAndSet(null, (cause != null) ? cause : new IllegalStateException(body));
+				}
+				window.release();
+				done.countDown();
+			});
+		}
+		assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(failure.get()).isNull();
+	}
+
 	private static long micros(long nanos) {
 		return nanos / 1000;
 	}
@@ -175,7 +258,7 @@ class LatencyProbe {
 		connector.setPort(0);
 		server.addConnector(connector);
 		server.setHandler(new dev.h3servlet.connector.testing.TestServers.ProtocolHandler());
-		Http3Connectors.install(server, Http3Settings.defaults());
+		Http3Connectors.install(server, TestTransport.settings().build());
 		return server;
 	}
 
