@@ -113,6 +113,9 @@ final class NettyHttpStream implements HttpStream {
 	/** Netty's codec resets the stream itself. */
 	private volatile boolean resetBelow;
 
+	/** Why a write failed: every later send fails with it at once. */
+	private volatile Throwable writeFailure;
+
 	NettyHttpStream(QuicConnection connection, QuicStreamChannel channel, StreamFrameGatherer gatherer) {
 		this.connection = connection;
 		this.channel = channel;
@@ -207,6 +210,11 @@ final class NettyHttpStream implements HttpStream {
 		}
 		// A remote failure reaches the application as an EofException (an IOException), as over HTTP/2.
 		Throwable cause = (remote && !(failure instanceof EofException)) ? new EofException(failure) : failure;
+		if (remote && this.writeFailure == null) {
+			// The client gave up on the exchange (a reset, a lost connection): nothing more can be sent, and quiche may
+			// drop the stream before Jetty's last write, which would then wait in Netty's queue forever.
+			this.writeFailure = cause;
+		}
 		offer(Content.Chunk.from(cause, true));
 		Runnable task = remote ? this.httpChannel.onRemoteFailure(cause) : this.httpChannel.onFailure(cause);
 		if (task != null) {
@@ -296,6 +304,13 @@ final class NettyHttpStream implements HttpStream {
 	@Override
 	public void send(MetaData.Request request, MetaData.Response response, boolean last, ByteBuffer content,
 			Callback callback) {
+		Throwable failed = this.writeFailure;
+		if (failed != null) {
+			// After STOP_SENDING (or a reset) quiche may already have dropped the stream: a write to it would wait in
+			// Netty's queue for a capacity that never comes.
+			callback.failed(failed);
+			return;
+		}
 		boolean head = HttpMethod.HEAD.is(request.getMethod());
 		boolean hasContent = BufferUtil.hasContent(content) && !head;
 		List<Http3Frame> frames = new ArrayList<>(3);
@@ -386,7 +401,10 @@ final class NettyHttpStream implements HttpStream {
 					complete(callback, null);
 				}
 				else {
-					complete(callback, future.cause());
+					// As over HTTP/2, the application sees an EofException when the client stopped the stream or left.
+					Throwable cause = (future.cause() instanceof EofException eof) ? eof : new EofException(future.cause());
+					this.writeFailure = cause;
+					complete(callback, cause);
 				}
 			});
 			combiner.finish(done);
@@ -492,7 +510,8 @@ final class NettyHttpStream implements HttpStream {
 			}
 		}
 		this.endPoint.close(failure);
-		if (failure == null || failure == HttpStream.CONTENT_NOT_CONSUMED || this.outputEnded) {
+		boolean complete = failure == null || failure == HttpStream.CONTENT_NOT_CONSUMED || this.outputEnded;
+		if (complete) {
 			if (inputOpen) {
 				stopSending(Http3ErrorCodes.H3_NO_ERROR);
 			}
@@ -500,6 +519,11 @@ final class NettyHttpStream implements HttpStream {
 		else {
 			logger.debug("HTTP/3 exchange on {} failed; resetting the stream", this, failure);
 			reset(Http3ErrorCodes.H3_REQUEST_CANCELLED);
+		}
+		if (!complete || inputOpen) {
+			// Netty closes a stream channel by itself only once a FIN went each way: after a reset or a STOP_SENDING
+			// it would stay open, and counted, until the connection ends.
+			closeChannel();
 		}
 		this.connection.streamEnded(this);
 	}
@@ -545,6 +569,15 @@ final class NettyHttpStream implements HttpStream {
 	private void stopSending(int code) {
 		if (this.channel.isActive() && !this.channel.isInputShutdown()) {
 			this.channel.shutdownInput(code);
+		}
+	}
+
+	private void closeChannel() {
+		if (this.channel.eventLoop().inEventLoop()) {
+			this.channel.close();
+		}
+		else {
+			this.channel.eventLoop().execute(() -> this.channel.close());
 		}
 	}
 

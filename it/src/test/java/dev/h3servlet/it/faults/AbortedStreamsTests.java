@@ -74,6 +74,9 @@ class AbortedStreamsTests {
 	 */
 	private static final Duration STORM_LIMIT = Duration.ofSeconds(150);
 
+	/** How long a round waits for its streams to close before it closes its connections. */
+	private static final Duration LINGER_WAIT = Duration.ofSeconds(3);
+
 	/** Bound of any one exchange, and of every wait for the server to settle. */
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -151,10 +154,11 @@ class AbortedStreamsTests {
 		ProcessResources after = ProcessResources.measure();
 
 		System.out.printf("Aborted streams: %d of %d in %d ms (%.0f streams/s, %d rounds of %d connections, %d in "
-				+ "flight); client failures %d; streams left in Jetty's sessions after their round %d; servlet outcomes %s after %d ms more; servlets still active %d; not HTTP/3 %d; "
+				+ "flight); client failures %d; streams still open %d s after their round %d; servlet outcomes %s after %d ms more; servlets still active %d; not HTTP/3 %d; "
 				+ "buffers held at peak %d, leaked %d; before %s; after %s%n", storm.aborted, STREAMS,
 				storm.duration.toMillis(), storm.aborted * 1000.0 / Math.max(1, storm.duration.toMillis()),
-				storm.rounds, CONNECTIONS, IN_FLIGHT, storm.failures.size(), storm.lingeringStreams, outcomes, settle.toMillis(), servlet.active.get(),
+				storm.rounds, CONNECTIONS, IN_FLIGHT, storm.failures.size(), LINGER_WAIT.toSeconds(),
+				storm.lingeringStreams, outcomes, settle.toMillis(), servlet.active.get(),
 				servlet.notHttp3.get(), storm.peakBuffersHeld, leaks, before, after);
 
 		storm.failures.stream().limit(5).forEach((failure) -> System.out.println("Client-side failure: " + failure));
@@ -177,6 +181,8 @@ class AbortedStreamsTests {
 				.isZero();
 		}
 		assertThat(storm.aborted).as("streams aborted in %s", STORM_LIMIT).isGreaterThanOrEqualTo(MIN_STREAMS);
+		assertThat(storm.lingeringStreams).as("streams still open after their round")
+			.isLessThanOrEqualTo(Math.max(1, storm.aborted / 100));
 		assertThat(servlet.active).as("servlets still waiting (hung)").hasValue(0);
 		assertThat((long) servletEnds).as("requests ended in the servlet").isBetween((long) storm.aborted,
 				storm.aborted + stalled);
@@ -257,9 +263,13 @@ class AbortedStreamsTests {
 					break;
 				}
 				inFlight.release(IN_FLIGHT);
-				// Jetty sometimes keeps an aborted stream in its QUIC session until the connection ends (1 in 3,369
-				// in one run): counted, not failed; closing the connections below must release it.
-				await(() -> connector.getStatistics().getActiveStreams() == 0);
+				// A few aborted streams stay open until their connection ends, counted (at most 1% of them), not
+				// failed; closing the connections below must release them. On jetty-quiche Jetty sometimes keeps one in
+				// its QUIC session (1 in 3,369 in one run). On netty, a download whose STOP_SENDING quiche acted on
+				// (and then forgot the stream) before Netty's stream channel heard of it leaves the servlet's next
+				// write waiting in Netty's queue (29 of 4,000 downloads in one run): its stream idle timeout or the
+				// connection's end fails it (see the README's known limits).
+				await(() -> connector.getStatistics().getActiveStreams() == 0, LINGER_WAIT);
 				storm.lingeringStreams += connector.getStatistics().getActiveStreams();
 				storm.rounds++;
 			}
@@ -291,7 +301,11 @@ class AbortedStreamsTests {
 
 	/** Waits, at most {@link #WAIT}, for the condition; returns whether it came true. */
 	private static boolean await(BooleanSupplier condition) throws InterruptedException {
-		long deadline = System.nanoTime() + WAIT.toNanos();
+		return await(condition, WAIT);
+	}
+
+	private static boolean await(BooleanSupplier condition, Duration wait) throws InterruptedException {
+		long deadline = System.nanoTime() + wait.toNanos();
 		while (!condition.getAsBoolean()) {
 			if (System.nanoTime() > deadline) {
 				return false;
