@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.h3servlet.connector.Http3Connector;
 import dev.h3servlet.connector.Http3Settings;
+import dev.h3servlet.connector.quiche.QuicheHttp3Connector;
 import org.eclipse.jetty.http3.server.HTTP3ServerConnectionFactory;
 import org.eclipse.jetty.quic.common.QuicConfiguration;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -13,10 +14,12 @@ import org.eclipse.jetty.server.HttpConfiguration;
  * Server-side knobs the harness can turn from its command line ({@code --server key=value}), to measure a change
  * before it becomes a default. Unknown keys fail with their name.
  * <ul>
+ * <li>{@code transport}: {@code netty} (the default) or {@code jetty-quiche}</li>
  * <li>{@code sessionReceiveWindow}, {@code streamReceiveWindow}: {@link Http3Settings}</li>
  * <li>{@code quic.inputBufferSize}, {@code quic.outputBufferSize}: Jetty's {@link QuicConfiguration} (per-read and
- * per-datagram buffers)</li>
- * <li>{@code http3.inputBufferSize}, {@code http3.outputBufferSize}: Jetty's HTTP/3 configuration</li>
+ * per-datagram buffers; jetty-quiche only)</li>
+ * <li>{@code http3.inputBufferSize}, {@code http3.outputBufferSize}: Jetty's HTTP/3 configuration (jetty-quiche
+ * only)</li>
  * <li>{@code http.outputBufferSize}, {@code http.outputAggregationSize}: the shared {@link HttpConfiguration}</li>
  * <li>{@code udpBufferSize}: both UDP socket buffers</li>
  * </ul>
@@ -39,7 +42,7 @@ final class BenchTuning {
 			values.put(args[i].substring(0, equals), args[i].substring(equals + 1));
 		}
 		for (String key : values.keySet()) {
-			if (!key.matches("sessionReceiveWindow|streamReceiveWindow|quic\\.(input|output)BufferSize"
+			if (!key.matches("transport|sessionReceiveWindow|streamReceiveWindow|quic\\.(input|output)BufferSize"
 					+ "|http3\\.(input|output)BufferSize|http\\.output(Buffer|Aggregation)Size|udpBufferSize")) {
 				throw new IllegalArgumentException("Unknown server tuning key '" + key + "'");
 			}
@@ -48,6 +51,7 @@ final class BenchTuning {
 	}
 
 	void apply(Http3Settings.Builder settings) {
+		ifSet("transport", settings::transport);
 		ifSet("sessionReceiveWindow", (v) -> settings.sessionReceiveWindow(Long.parseLong(v)));
 		ifSet("streamReceiveWindow", (v) -> settings.streamReceiveWindow(Long.parseLong(v)));
 		ifSet("udpBufferSize", (v) -> settings.udpReceiveBufferSize(Integer.parseInt(v))
@@ -59,7 +63,10 @@ final class BenchTuning {
 		ifSet("http.outputAggregationSize", (v) -> configuration.setOutputAggregationSize(Integer.parseInt(v)));
 	}
 
-	void apply(Http3Connector connector) {
+	void apply(Http3Connector http3Connector) {
+		if (!(http3Connector instanceof QuicheHttp3Connector connector)) {
+			return;
+		}
 		QuicConfiguration quic = connector.getServerQuicConfiguration();
 		ifSet("quic.inputBufferSize", (v) -> quic.setInputBufferSize(Integer.parseInt(v)));
 		ifSet("quic.outputBufferSize", (v) -> quic.setOutputBufferSize(Integer.parseInt(v)));
