@@ -41,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the process CPU time per request and the Java threads' CPU time per request by thread group (server, client), so
  * client-side and server-side cost can be told apart. Run by hand:
  * <pre>
- * mvn -q -pl connector test -Dtest=LatencyProbe -Dsurefire.failIfNoSpecifiedTests=false -Dprobe.n=1500
+ * mvn -q -pl connector test -Dtest=LatencyProbe -Dsurefire.failIfNoSpecifiedTests=false -Dprobe.n=1500 \
+ *     -Dio.netty.leakDetection.level=disabled
  * grep PROBE connector/target/surefire-reports/dev.h3servlet.connector.LatencyProbe-output.txt
  * </pre>
  * Options: {@code -Dprobe.n} (requests per client, default 200), {@code -Dprobe.clients} (default

@@ -35,9 +35,13 @@ public final class NettyLeakDetection implements LauncherSessionListener, AfterA
 		install();
 	}
 
-	/** PARANOID, and every leak recorded as well as logged. */
+	/**
+	 * PARANOID, and every leak recorded as well as logged; unless a level is given with Netty's own system property
+	 * (the latency probe runs with {@code -Dio.netty.leakDetection.level=disabled}: PARANOID records a stack trace at
+	 * every buffer access).
+	 */
 	static synchronized void install() {
-		if (installed) {
+		if (installed || System.getProperty("io.netty.leakDetection.level") != null) {
 			return;
 		}
 		installed = true;
