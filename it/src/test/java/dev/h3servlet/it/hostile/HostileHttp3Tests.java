@@ -271,6 +271,21 @@ class HostileHttp3Tests {
 
 	/** A documented deviation: exactly what is observed instead, and why it is accepted. */
 	record Deviation(Predicate<Outcome> observed, boolean servletInvoked, String reason) {
+
+		/** The cases with their documented deviation attached; fails if a deviation names no case. */
+		static List<HostileCase> attach(List<HostileCase> cases, Map<String, Deviation> deviations) {
+			for (String name : deviations.keySet()) {
+				if (cases.stream().noneMatch((c) -> c.name().equals(name))) {
+					throw new IllegalStateException("Deviation for an unknown case: " + name);
+				}
+			}
+			return cases.stream().map((c) -> {
+				Deviation deviation = deviations.get(c.name());
+				return (deviation != null) ? c.deviating(deviation.observed(), deviation.servletInvoked(),
+						deviation.reason()) : c;
+			}).toList();
+		}
+
 	}
 
 	@FunctionalInterface

@@ -47,16 +47,7 @@ final class NettyDeviations {
 
 	/** The cases with their documented deviation attached; fails if a deviation names no case. */
 	static List<HostileCase> apply(List<HostileCase> cases) {
-		for (String name : DEVIATIONS.keySet()) {
-			if (cases.stream().noneMatch((c) -> c.name().equals(name))) {
-				throw new IllegalStateException("Deviation for an unknown case: " + name);
-			}
-		}
-		return cases.stream().map((c) -> {
-			Deviation deviation = DEVIATIONS.get(c.name());
-			return (deviation != null) ? c.deviating(deviation.observed(), deviation.servletInvoked(),
-					deviation.reason()) : c;
-		}).toList();
+		return Deviation.attach(cases, DEVIATIONS);
 	}
 
 }
