@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -115,6 +117,23 @@ class DemoJarTests {
 			System.out.println("Demo started on Java " + this.feature + " in " + demo().startupSeconds() + " s");
 		}
 
+	}
+
+	@Test
+	void theJarCarriesBootsOwnJettyAndNettyAndNoJettyHttp3OrQuicheJar() throws Exception {
+		List<String> libraries;
+		try (JarFile jar = new JarFile(DemoJarProcess.jar().toFile())) {
+			libraries = jar.stream()
+				.map(JarEntry::getName)
+				.filter((name) -> name.startsWith("BOOT-INF/lib/"))
+				.map((name) -> name.substring("BOOT-INF/lib/".length()))
+				.toList();
+		}
+		assertThat(libraries).as("Spring Boot 4.0.7 manages Jetty 12.1.10 and Netty 4.2.15; the demo pins neither")
+			.contains("jetty-server-12.1.10.jar", "netty-codec-http3-4.2.15.Final.jar",
+				"netty-codec-native-quic-4.2.15.Final-linux-x86_64.jar")
+			.noneMatch((name) -> name.startsWith("jetty-http3-") || name.startsWith("jetty-quic")
+					|| name.startsWith("jetty-quiche") || name.startsWith("jna"));
 	}
 
 	@Test
