@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 import dev.h3servlet.connector.Http3ConnectorStatistics;
+import dev.h3servlet.connector.internal.CountedTraffic;
 import org.eclipse.jetty.quic.api.Session;
 import org.eclipse.jetty.quic.api.Stream;
 
@@ -17,18 +17,12 @@ import org.eclipse.jetty.quic.api.Stream;
  * (fed by Jetty's session events) and its UDP byte counts (fed by {@link CountingEndPoint}). Packets quiche drops
  * before Jetty creates a session are not seen.
  */
-final class QuicheStatistics implements Http3ConnectorStatistics {
+final class QuicheStatistics extends CountedTraffic {
 
 	private final Set<Session> openSessions = ConcurrentHashMap.newKeySet();
 
 	/** Sessions seen to disconnect, so that a second disconnect notification is not counted again. */
 	private final Map<Session, Boolean> disconnected = Collections.synchronizedMap(new WeakHashMap<>());
-
-	private final LongAdder handshakeFailures = new LongAdder();
-
-	private final LongAdder bytesReceived = new LongAdder();
-
-	private final LongAdder bytesSent = new LongAdder();
 
 	QuicheStatistics() {
 	}
@@ -56,43 +50,9 @@ final class QuicheStatistics implements Http3ConnectorStatistics {
 		return active;
 	}
 
-	@Override
-	public long getHandshakeFailures() {
-		return this.handshakeFailures.sum();
-	}
-
-	@Override
-	public long getBytesReceived() {
-		return this.bytesReceived.sum();
-	}
-
-	@Override
-	public long getBytesSent() {
-		return this.bytesSent.sum();
-	}
-
-	void received(long bytes) {
-		if (bytes > 0) {
-			this.bytesReceived.add(bytes);
-		}
-	}
-
-	void sent(long bytes) {
-		if (bytes > 0) {
-			this.bytesSent.add(bytes);
-		}
-	}
-
 	/** The listener the connector registers on its QUIC configuration. */
 	EventListener sessionListener() {
 		return new SessionListener();
-	}
-
-	@Override
-	public String toString() {
-		return "QuicheStatistics[openConnections=" + getOpenConnections() + ", activeStreams="
-				+ getActiveStreams() + ", handshakeFailures=" + getHandshakeFailures() + ", bytesReceived="
-				+ getBytesReceived() + ", bytesSent=" + getBytesSent() + "]";
 	}
 
 	private final class SessionListener implements Session.Listener, EventListener {
@@ -107,7 +67,7 @@ final class QuicheStatistics implements Http3ConnectorStatistics {
 			boolean wasOpen = QuicheStatistics.this.openSessions.remove(session);
 			boolean first = QuicheStatistics.this.disconnected.put(session, Boolean.TRUE) == null;
 			if (!wasOpen && first) {
-				QuicheStatistics.this.handshakeFailures.increment();
+				handshakeFailed();
 			}
 		}
 
