@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http3.Http3Exception;
 import io.netty.handler.codec.quic.QuicException;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -15,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The last handler of the client's control stream: closes the connection with H3_CLOSED_CRITICAL_STREAM when the
  * client resets its control stream (RFC 9114 6.2.1), which Netty's codec lets pass (it does close the connection when
- * the stream ends with a FIN). The control frames Netty has already acted on end here. Sharable: no state.
+ * the stream ends with a FIN). The control frames Netty has already acted on end here, and so do the protocol errors
+ * it has already closed the connection for (logged at DEBUG: the client's fault, not the server's). Sharable: no
+ * state.
  */
 @ChannelHandler.Sharable
 final class ControlStreamGuard extends ChannelInboundHandlerAdapter {
@@ -23,8 +26,6 @@ final class ControlStreamGuard extends ChannelInboundHandlerAdapter {
 	static final ControlStreamGuard INSTANCE = new ControlStreamGuard();
 
 	private static final Logger logger = LoggerFactory.getLogger(ControlStreamGuard.class);
-
-	private static final int H3_CLOSED_CRITICAL_STREAM = 0x104;
 
 	private ControlStreamGuard() {
 	}
@@ -38,8 +39,14 @@ final class ControlStreamGuard extends ChannelInboundHandlerAdapter {
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		if (cause instanceof QuicException) {
 			logger.debug("The client's control stream failed: closing the connection", cause);
-			((QuicStreamChannel) ctx.channel()).parent().close(true, H3_CLOSED_CRITICAL_STREAM,
+			((QuicStreamChannel) ctx.channel()).parent().close(true, Http3ErrorCodes.H3_CLOSED_CRITICAL_STREAM,
 					Unpooled.copiedBuffer("control stream reset", StandardCharsets.US_ASCII));
+			return;
+		}
+		if (cause instanceof Http3Exception) {
+			// Netty's control stream handler has closed the connection with the error's code already.
+			logger.debug("The client's control stream broke HTTP/3; Netty's codec closed the connection: {}",
+					cause.getMessage());
 			return;
 		}
 		ctx.fireExceptionCaught(cause);

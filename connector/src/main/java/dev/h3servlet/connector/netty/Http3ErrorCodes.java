@@ -5,9 +5,13 @@ final class Http3ErrorCodes {
 
 	static final int H3_NO_ERROR = 0x100;
 
+	static final int H3_GENERAL_PROTOCOL_ERROR = 0x101;
+
 	static final int H3_INTERNAL_ERROR = 0x102;
 
 	static final int H3_FRAME_ERROR = 0x106;
+
+	static final int H3_CLOSED_CRITICAL_STREAM = 0x104;
 
 	static final int H3_REQUEST_REJECTED = 0x10b;
 

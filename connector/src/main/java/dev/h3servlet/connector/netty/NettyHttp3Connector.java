@@ -264,7 +264,7 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 		QuicConnection connection = new QuicConnection(this, quicChannel);
 		this.connections.add(connection);
 		quicChannel.pipeline().addLast(connection, new Http3ServerConnectionHandler(connection.requestStreams(),
-				ControlStreamGuard.INSTANCE, null, localSettings(), true));
+				ControlStreamGuard.INSTANCE, null, localSettings(), true), UnidirectionalStreamGuard.INSTALLER);
 	}
 
 	/**
