@@ -525,7 +525,6 @@ final class NettyHttpStream implements HttpStream {
 			// it would stay open, and counted, until the connection ends.
 			closeChannel();
 		}
-		this.connection.streamEnded(this);
 	}
 
 	/** The stream's idle timeout expired (a scheduler thread). */

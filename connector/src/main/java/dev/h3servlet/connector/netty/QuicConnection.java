@@ -144,17 +144,13 @@ final class QuicConnection extends ChannelInboundHandlerAdapter {
 		stream.closeFuture().addListener((future) -> streamClosed());
 	}
 
+	/** Counts follow the stream channels, which also covers streams whose exchange never began. */
 	private void streamClosed() {
 		this.activeStreams--;
 		this.connector.statistics().streamClosed();
 		if (this.activeStreams == 0 && this.goAwayStreamId >= 0) {
 			closeAfterDrain();
 		}
-	}
-
-	/** A request's exchange ended; its stream may still be closing. */
-	void streamEnded(NettyHttpStream stream) {
-		// The count follows the stream channels (closeFuture), which also covers streams whose exchange never began.
 	}
 
 	@Override
