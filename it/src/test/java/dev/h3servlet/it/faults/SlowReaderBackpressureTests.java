@@ -31,13 +31,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * read-ahead) and quiche grants the client credit only as it is read. Without that, the upload would pile up in Java
  * buffers as fast as the client sends.
  * <p>
- * A Netty client sends {@value #UPLOAD_MB} MiB as fast as flow control lets it; the servlet reads 16 KiB, then sleeps
+ * A Netty client sends {@link #UPLOAD_MB} MiB (24 by default) as fast as flow control lets it; the servlet reads 16 KiB, then sleeps
  * 2 ms (about 8 MB/s). Sampled every 50 ms: the JVM's direct memory and heap (client and server share the JVM; the
  * client only ever holds what it is allowed to send). The body arrives intact (SHA-256).
  */
 class SlowReaderBackpressureTests {
 
-	private static final int UPLOAD_MB = 24;
+	/** 24 MiB in the build; {@code -Dh3servlet.slowReader.mib=1024} measures a 1 GiB upload by hand (about 3 min). */
+	private static final int UPLOAD_MB = Integer.getInteger("h3servlet.slowReader.mib", 24);
 
 	private static final long UPLOAD = UPLOAD_MB * 1024L * 1024;
 
@@ -61,15 +62,18 @@ class SlowReaderBackpressureTests {
 		long heapBefore = heapUsed();
 		AtomicLong directPeak = new AtomicLong(directBefore);
 		AtomicLong heapPeak = new AtomicLong(heapBefore);
+		long rssBefore = residentSetSize();
+		AtomicLong rssPeak = new AtomicLong(rssBefore);
 		ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
 		sampler.scheduleAtFixedRate(() -> {
 			directPeak.accumulateAndGet(direct.getMemoryUsed(), Math::max);
 			heapPeak.accumulateAndGet(heapUsed(), Math::max);
+			rssPeak.accumulateAndGet(residentSetSize(), Math::max);
 		}, 0, 50, TimeUnit.MILLISECONDS);
 		long start = System.nanoTime();
 		NettyHttp3Client.Response response;
 		try (NettyHttp3Client client = NettyHttp3Client.connect(new InetSocketAddress("127.0.0.1", server.http3Port()),
-				server.certificate().certificate(), Duration.ofSeconds(60))) {
+				server.certificate().certificate(), Duration.ofSeconds(60 + UPLOAD_MB))) {
 			InputStream body = DeterministicBytes.stream(UPLOAD);
 			response = client.send(NettyHttp3Client.Request.post("/slow", body, UPLOAD));
 		}
@@ -80,8 +84,9 @@ class SlowReaderBackpressureTests {
 		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 		long directGrowth = directPeak.get() - directBefore;
 		System.out.printf("Slow reader: %d MiB in %d ms (%.1f MB/s); direct memory %s -> peak %s (+%s); heap used %s -> "
-				+ "peak %s%n", UPLOAD_MB, millis, UPLOAD / 1e6 / (millis / 1e3), mib(directBefore), mib(directPeak.get()),
-				mib(directGrowth), mib(heapBefore), mib(heapPeak.get()));
+				+ "peak %s; process resident set (quiche's native buffers included) %s -> peak %s%n", UPLOAD_MB, millis,
+				UPLOAD / 1e6 / (millis / 1e3), mib(directBefore), mib(directPeak.get()), mib(directGrowth),
+				mib(heapBefore), mib(heapPeak.get()), mib(rssBefore), mib(rssPeak.get()));
 		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.bodyAsString()).isEqualTo("read=" + UPLOAD + " sha256=" + DeterministicBytes.sha256Hex(UPLOAD));
 		assertThat(directGrowth).as("direct memory growth while a slow servlet reads a %d MiB upload", UPLOAD_MB)
@@ -90,6 +95,17 @@ class SlowReaderBackpressureTests {
 
 	private static long heapUsed() {
 		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+	}
+
+	/** The process's resident set from {@code /proc/self/statm} (4 KiB pages), or 0 where there is none. */
+	private static long residentSetSize() {
+		try {
+			String[] fields = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/statm")).trim().split(" ");
+			return Long.parseLong(fields[1]) * 4096;
+		}
+		catch (IOException | RuntimeException ex) {
+			return 0;
+		}
 	}
 
 	private static String mib(long bytes) {
