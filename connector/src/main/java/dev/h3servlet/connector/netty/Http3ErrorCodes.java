@@ -9,9 +9,9 @@ final class Http3ErrorCodes {
 
 	static final int H3_INTERNAL_ERROR = 0x102;
 
-	static final int H3_FRAME_ERROR = 0x106;
-
 	static final int H3_CLOSED_CRITICAL_STREAM = 0x104;
+
+	static final int H3_FRAME_ERROR = 0x106;
 
 	static final int H3_REQUEST_REJECTED = 0x10b;
 
