@@ -70,6 +70,12 @@ final class NettyHttpStream implements HttpStream {
 	/** Request content read from quiche ahead of Jetty's demand, so a small body or the request's end is at hand. */
 	static final int READ_AHEAD_BYTES = 16 * 1024;
 
+	/**
+	 * Jetty's {@code HttpStream.CONTENT_NOT_CONSUMED}, read once: its declared type changed between Jetty 12.0 and 12.1,
+	 * so naming the field in code would tie this class to one of them.
+	 */
+	private static final Object CONTENT_NOT_CONSUMED = contentNotConsumed();
+
 	private final QuicConnection connection;
 
 	private final QuicStreamChannel channel;
@@ -436,6 +442,7 @@ final class NettyHttpStream implements HttpStream {
 		}
 	}
 
+	/** Jetty 12.1 and later (12.0 does not ask). */
 	@Override
 	public Runnable cancelSend(Throwable cause, Callback appCallback) {
 		return () -> {
@@ -510,7 +517,7 @@ final class NettyHttpStream implements HttpStream {
 			}
 		}
 		this.endPoint.close(failure);
-		boolean complete = failure == null || failure == HttpStream.CONTENT_NOT_CONSUMED || this.outputEnded;
+		boolean complete = failure == null || failure == CONTENT_NOT_CONSUMED || this.outputEnded;
 		if (complete) {
 			if (inputOpen) {
 				stopSending(Http3ErrorCodes.H3_NO_ERROR);
@@ -532,9 +539,9 @@ final class NettyHttpStream implements HttpStream {
 		if (this.ended) {
 			return;
 		}
-		HttpChannel.IdleTimeoutTask task = this.httpChannel.onIdleTimeout(timeout);
-		boolean timedOut = !task.handlingRequest();
-		Runnable action = task.action();
+		IdleTimeoutOutcome outcome = IdleTimeoutOutcome.of(this.httpChannel, timeout);
+		boolean timedOut = !outcome.handlingRequest();
+		Runnable action = outcome.action();
 		Runnable then = () -> {
 			if (timedOut) {
 				reset(Http3ErrorCodes.H3_REQUEST_CANCELLED);
@@ -674,6 +681,15 @@ final class NettyHttpStream implements HttpStream {
 			return NettyHttpStream.this.connection;
 		}
 
+	}
+
+	private static Object contentNotConsumed() {
+		try {
+			return HttpStream.class.getField("CONTENT_NOT_CONSUMED").get(null);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException("This Jetty's HttpStream has no CONTENT_NOT_CONSUMED", ex);
+		}
 	}
 
 	/** The QUIC connection of a request's stream, when the request came over this transport. */

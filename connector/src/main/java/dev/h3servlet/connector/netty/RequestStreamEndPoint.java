@@ -1,5 +1,6 @@
 package dev.h3servlet.connector.netty;
 
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.EventListener;
@@ -73,6 +74,22 @@ final class RequestStreamEndPoint implements EndPoint, Connection {
 	@Override
 	public SocketAddress getRemoteSocketAddress() {
 		return this.channel.parent().remoteSocketAddress();
+	}
+
+	/**
+	 * The peer's address as Jetty 12.0 asks for it (12.1 asks {@link #getRemoteSocketAddress()}).
+	 * @return the peer's address, or {@code null} if it is not an IP address
+	 */
+	public InetSocketAddress getRemoteAddress() {
+		return (getRemoteSocketAddress() instanceof InetSocketAddress address) ? address : null;
+	}
+
+	/**
+	 * The local address as Jetty 12.0 asks for it (12.1 asks {@link #getLocalSocketAddress()}).
+	 * @return the local address, or {@code null} if it is not an IP address
+	 */
+	public InetSocketAddress getLocalAddress() {
+		return (getLocalSocketAddress() instanceof InetSocketAddress address) ? address : null;
 	}
 
 	@Override
