@@ -27,12 +27,7 @@ public final class NettyConnectorProvider implements Http3ConnectorProvider {
 			return "io.netty:netty-codec-http3 (Netty 4.2) is missing: add it, with io.netty:netty-codec-native-quic for "
 					+ "this platform (classifier " + NativeQuic.classifier() + ")";
 		}
-		if (classLoader.getResource("io/netty/channel/MultiThreadIoEventLoopGroup.class") == null) {
-			return "the Netty on the class path is older than 4.2 (netty-transport lacks MultiThreadIoEventLoopGroup): "
-					+ "the netty transport needs every Netty module at 4.2.x (e.g. set the Maven property "
-					+ "netty.version to 4.2.18.Final)";
-		}
-		return null;
+		return NettyVersions.problem(classLoader);
 	}
 
 	@Override
