@@ -1,19 +1,15 @@
 package dev.h3servlet.boot;
 
-import dev.h3servlet.connector.Http3Connector;
 import dev.h3servlet.connector.Http3ConnectorStatistics;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 
 import org.springframework.boot.jetty.metrics.AbstractJettyMetricsBinder;
 import org.springframework.util.Assert;
 
 /**
- * Binds Micrometer meters for each {@link Http3Connector} of the embedded Jetty server once the application has
+ * Binds Micrometer meters for each {@link dev.h3servlet.connector.Http3Connector} of the embedded Jetty server once the application has
  * started, in the manner of Boot's own Jetty metrics binders:
  * <ul>
  * <li>{@code jetty.http3.connections.open} (gauge): QUIC connections established and not yet closed;</li>
@@ -53,42 +49,7 @@ public class Http3MetricsBinder extends AbstractJettyMetricsBinder {
 
 	@Override
 	protected void bindMetrics(Server server) {
-		for (Connector connector : server.getConnectors()) {
-			if (connector instanceof Http3Connector http3Connector) {
-				bind(http3Connector);
-			}
-		}
-	}
-
-	private void bind(Http3Connector connector) {
-		Http3ConnectorStatistics statistics = connector.getStatistics();
-		String name = (connector.getName() != null) ? connector.getName() : "h3";
-		Tags tags = this.tags.and("connector.name", name).and("port", Integer.toString(connector.getLocalPort()));
-		Gauge.builder("jetty.http3.connections.open", statistics, Http3ConnectorStatistics::getOpenConnections)
-			.description("QUIC connections established and not yet closed")
-			.baseUnit("connections")
-			.tags(tags)
-			.register(this.meterRegistry);
-		Gauge.builder("jetty.http3.streams.active", statistics, Http3ConnectorStatistics::getActiveStreams)
-			.description("HTTP/3 request streams open")
-			.baseUnit("streams")
-			.tags(tags)
-			.register(this.meterRegistry);
-		FunctionCounter
-			.builder("jetty.http3.handshake.failures", statistics, Http3ConnectorStatistics::getHandshakeFailures)
-			.description("QUIC connections that ended before their handshake completed")
-			.tags(tags)
-			.register(this.meterRegistry);
-		FunctionCounter.builder("jetty.http3.bytes.received", statistics, Http3ConnectorStatistics::getBytesReceived)
-			.description("UDP payload bytes received by the HTTP/3 connector")
-			.baseUnit("bytes")
-			.tags(tags)
-			.register(this.meterRegistry);
-		FunctionCounter.builder("jetty.http3.bytes.sent", statistics, Http3ConnectorStatistics::getBytesSent)
-			.description("UDP payload bytes sent by the HTTP/3 connector")
-			.baseUnit("bytes")
-			.tags(tags)
-			.register(this.meterRegistry);
+		Http3Meters.bind(server, this.meterRegistry, this.tags);
 	}
 
 }

@@ -1,12 +1,7 @@
 package dev.h3servlet.boot;
 
-import java.util.List;
-
-import dev.h3servlet.connector.Http3Connectors;
 import dev.h3servlet.connector.Http3Settings;
-import dev.h3servlet.servlet.Http3BridgeHandler;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 import org.springframework.boot.jetty.JettyServerCustomizer;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
@@ -17,7 +12,7 @@ import org.springframework.util.Assert;
  * {@link WebServerFactoryCustomizer} that adds an HTTP/3 listener to the embedded Jetty server, beside the TLS
  * connector Boot configured from {@code server.ssl.*}: it shares that connector's SSL context and
  * {@code HttpConfiguration}, and its port number unless {@link Http3Settings#port()} says otherwise. The servlet
- * context is wrapped in an {@link Http3BridgeHandler}.
+ * context is wrapped in an {@link dev.h3servlet.servlet.Http3BridgeHandler}.
  *
  * @see Http3AutoConfiguration
  */
@@ -46,26 +41,7 @@ public final class Http3WebServerFactoryCustomizer implements WebServerFactoryCu
 
 		@Override
 		public void customize(Server server) {
-			JettyVersions.assertAligned(server.getClass().getClassLoader());
-			ServerConnector tlsConnector = findTlsConnector(server);
-			Http3Connectors.install(tlsConnector, this.settings);
-			server.setHandler(new Http3BridgeHandler(server.getHandler()));
-		}
-
-		private static ServerConnector findTlsConnector(Server server) {
-			List<ServerConnector> tlsConnectors = Http3Connectors.tlsConnectors(server);
-			if (tlsConnectors.isEmpty()) {
-				throw new IllegalStateException("HTTP/3 requires TLS, but the embedded Jetty server has no TLS "
-						+ "connector. Configure SSL with 'server.ssl.bundle' (a JKS, PKCS12 or PEM SSL bundle) or "
-						+ "'server.ssl.key-store' (with 'server.ssl.key-store-password'), or set "
-						+ "'server.http3.enabled=false'");
-			}
-			if (tlsConnectors.size() > 1) {
-				throw new IllegalStateException("HTTP/3 shares the TLS connector's SSL context and port, but the "
-						+ "embedded Jetty server has " + tlsConnectors.size() + " TLS connectors: " + tlsConnectors
-						+ ". Leave one, or define your own Http3WebServerFactoryCustomizer bean");
-			}
-			return tlsConnectors.get(0);
+			Http3ServerInstaller.install(server, this.settings);
 		}
 
 	}

@@ -1,0 +1,61 @@
+package dev.h3servlet.boot;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.server.ConfigurableServletWebServerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Auto-configuration that fails the start-up of a servlet web application with {@code server.http3.enabled=true}
+ * whose embedded server is not Jetty (Tomcat, Boot's default, or Undertow), and says how to switch to Jetty. It
+ * needs no Jetty class, so that it also applies when Jetty is absent and {@link Http3AutoConfiguration} is not.
+ *
+ * @see Http3AutoConfiguration
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = Type.SERVLET)
+@ConditionalOnBooleanProperty("server.http3.enabled")
+public final class Http3RequiresJettyAutoConfiguration {
+
+	@Bean
+	static JettyRequiredCustomizer http3JettyRequiredCustomizer() {
+		return new JettyRequiredCustomizer();
+	}
+
+	/**
+	 * Rejects a servlet web server factory that is not Boot's Jetty one.
+	 */
+	static final class JettyRequiredCustomizer
+			implements WebServerFactoryCustomizer<ConfigurableServletWebServerFactory> {
+
+		private static final String JETTY_FACTORY = "org.springframework.boot.web.embedded.jetty.JettyServletWebServerFactory";
+
+		@Override
+		public void customize(ConfigurableServletWebServerFactory factory) {
+			if (!isJetty(factory)) {
+				throw new IllegalStateException("server.http3.enabled=true requires Jetty as the embedded server, but "
+						+ "the application runs on " + factory.getClass().getName() + ". Switch to Jetty in pom.xml: "
+						+ "in the spring-boot-starter-web dependency add <exclusions><exclusion><groupId>"
+						+ "org.springframework.boot</groupId><artifactId>spring-boot-starter-tomcat</artifactId>"
+						+ "</exclusion></exclusions>, and add the dependency <dependency><groupId>"
+						+ "org.springframework.boot</groupId><artifactId>spring-boot-starter-jetty</artifactId>"
+						+ "</dependency> (Gradle: exclude module 'spring-boot-starter-tomcat', add "
+						+ "'org.springframework.boot:spring-boot-starter-jetty'). Or set server.http3.enabled=false");
+			}
+		}
+
+		private static boolean isJetty(ConfigurableServletWebServerFactory factory) {
+			ClassLoader classLoader = factory.getClass().getClassLoader();
+			if (!ClassUtils.isPresent(JETTY_FACTORY, classLoader)) {
+				return false;
+			}
+			return ClassUtils.resolveClassName(JETTY_FACTORY, classLoader).isInstance(factory);
+		}
+
+	}
+
+}
