@@ -2,6 +2,7 @@ package dev.h3servlet.boot;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -17,6 +18,7 @@ import org.springframework.util.ClassUtils;
  * @see Http3AutoConfiguration
  */
 @AutoConfiguration
+@ConditionalOnClass(name = "org.springframework.boot.web.server.servlet.ConfigurableServletWebServerFactory")
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @ConditionalOnBooleanProperty("server.http3.enabled")
 public final class Http3RequiresJettyAutoConfiguration {

@@ -1,9 +1,7 @@
 package dev.h3servlet.it.support;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,12 +30,7 @@ public final class DemoJarProcess implements AutoCloseable {
 
 	/** The demo's executable jar, as built by {@code mvn package} in {@code demo/}. */
 	public static Path jar() {
-		String configured = System.getProperty(JAR_PROPERTY);
-		if (configured == null || !Files.isRegularFile(Path.of(configured))) {
-			throw new IllegalStateException("No demo jar at " + configured + " (system property " + JAR_PROPERTY
-					+ "): build it first, e.g. mvn -pl it -am verify");
-		}
-		return Path.of(configured);
+		return ExecutableJar.fromProperty(JAR_PROPERTY).path();
 	}
 
 	/**
@@ -51,14 +44,8 @@ public final class DemoJarProcess implements AutoCloseable {
 	 */
 	public static DemoJarProcess start(Path javaHome, List<String> jvmOptions, Path workingDirectory,
 			List<String> arguments) throws Exception {
-		List<String> command = new ArrayList<>();
-		command.add(javaHome.resolve("bin").resolve("java").toString());
-		command.addAll(jvmOptions);
-		command.add("-jar");
-		command.add(jar().toAbsolutePath().toString());
-		command.addAll(arguments);
-		ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
-			.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+		ProcessBuilder builder = ExecutableJar.fromProperty(JAR_PROPERTY)
+			.command(javaHome, jvmOptions, workingDirectory, arguments);
 		return new DemoJarProcess(ChildProcess.start("demo on " + javaHome, builder, READY));
 	}
 
@@ -69,26 +56,7 @@ public final class DemoJarProcess implements AutoCloseable {
 	 */
 	public static List<String> runToExit(Path javaHome, Path workingDirectory, List<String> arguments,
 			java.time.Duration timeout) throws Exception {
-		List<String> command = new ArrayList<>();
-		command.add(javaHome.resolve("bin").resolve("java").toString());
-		command.add("-jar");
-		command.add(jar().toAbsolutePath().toString());
-		command.addAll(arguments);
-		Path log = Files.createTempFile(workingDirectory, "demo-", ".log");
-		Process process = new ProcessBuilder(command).directory(workingDirectory.toFile())
-			.redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-			.start();
-		if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-			process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-			throw new IllegalStateException("The demo did not exit within " + timeout + ":\n" + Files.readString(log));
-		}
-		List<String> output = Files.readAllLines(log);
-		if (process.exitValue() == 0) {
-			throw new IllegalStateException("The demo exited with 0:\n" + String.join("\n", output));
-		}
-		return output;
+		return ExecutableJar.fromProperty(JAR_PROPERTY).runToExit(javaHome, workingDirectory, arguments, timeout);
 	}
 
 	/** The port it serves on, the same number over TCP and UDP, as its Chromium command names it. */
