@@ -9,7 +9,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * What the servlet container says about the request, one {@code name=value} per line: protocol, security, scheme and
- * the TLS attributes of the Servlet specification.
+ * the TLS attributes of the Servlet specification, and the Servlet version of the container (6.0 on Jetty's ee10,
+ * 6.1 on ee11: the WAR's descriptor is 6.0, so it deploys on both).
  */
 public class InfoServlet extends HttpServlet {
 
@@ -25,6 +26,7 @@ public class InfoServlet extends HttpServlet {
 		out.println("cipherSuite=" + request.getAttribute("jakarta.servlet.request.cipher_suite"));
 		out.println("keySize=" + request.getAttribute("jakarta.servlet.request.key_size"));
 		out.println("sessionId=" + request.getAttribute("jakarta.servlet.request.ssl_session_id"));
+		out.println("servletSpec=" + getServletContext().getMajorVersion() + "." + getServletContext().getMinorVersion());
 	}
 
 }

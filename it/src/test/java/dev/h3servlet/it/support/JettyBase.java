@@ -85,25 +85,61 @@ public final class JettyBase {
 	 */
 	public static JettyBase prepare(Path directory, TestCertificate certificate)
 			throws IOException, InterruptedException {
-		JettyBase base = new JettyBase(jettyHome(), directory.toAbsolutePath());
-		deleteRecursively(base.directory);
-		Files.createDirectories(base.directory);
-		unzip(distribution(), base.directory);
 		// The transport under test: the netty transport is the h3servlet module's default; the jetty-quiche one is
 		// what the h3servlet-quiche module adds.
 		String modules = TestTransport.is(Http3Transport.JETTY_QUICHE) ? MODULES + ",h3servlet-quiche" : MODULES;
+		JettyBase base = prepare(jettyHome(), directory, certificate, modules);
+		Files.copy(sampleWar(), base.directory.resolve("webapps/sample.war"));
+		return base;
+	}
+
+	/**
+	 * Makes a {@code $JETTY_BASE} of another jetty-home, with other modules and no WAR yet (see
+	 * {@link #deploy(String, String)}).
+	 * @param home the jetty-home
+	 * @param directory where to make the base
+	 * @param certificate the key store to copy into the base and configure
+	 * @param modules what {@code --add-modules} adds, h3servlet among them
+	 * @return the prepared base
+	 * @throws IOException if a step fails; the message holds start.jar's output
+	 */
+	public static JettyBase prepare(Path home, Path directory, TestCertificate certificate, String modules)
+			throws IOException, InterruptedException {
+		JettyBase base = new JettyBase(home, directory.toAbsolutePath());
+		deleteRecursively(base.directory);
+		Files.createDirectories(base.directory);
+		unzip(distribution(), base.directory);
 		Result added = base.run(ADD_MODULES_TIMEOUT, "--add-modules=" + modules, "--approve-all-licenses",
 				"maven.local.repo=" + existing("h3servlet.jetty.mavenRepository"));
 		if (added.exitCode() != 0 || !Files.isRegularFile(base.directory.resolve("start.d/h3servlet.ini"))) {
 			throw new IOException("--add-modules=" + modules + " failed with exit code " + added.exitCode()
 					+ "; its output:\n" + added.output());
 		}
-		Files.copy(sampleWar(), base.directory.resolve("webapps/sample.war"));
 		Files.copy(certificate.keyStore(), base.directory.resolve("etc/keystore.p12"));
 		base.writeIni("test.ini", "jetty.sslContext.keyStorePath=etc/keystore.p12",
 				"jetty.sslContext.keyStorePassword=" + certificate.password(), "jetty.ssl.host=127.0.0.1",
 				"jetty.ssl.port=0");
 		return base;
+	}
+
+	/**
+	 * Deploys the sample WAR under a name, in a Jakarta EE environment chosen as the README tells users:
+	 * {@code webapps/<name>.properties} with {@code environment: <ee>}.
+	 * @param name the WAR's name in {@code webapps/} (its context path, {@code /<name>})
+	 * @param environment {@code ee10} or {@code ee11}, or {@code null} for the deployer's default
+	 */
+	public void deploy(String name, String environment) throws IOException {
+		Files.copy(sampleWar(), this.directory.resolve("webapps/" + name + ".war"));
+		if (environment == null) {
+			return;
+		}
+		Files.writeString(this.directory.resolve("webapps/" + name + ".properties"),
+				"environment: " + environment + "\n", StandardCharsets.UTF_8);
+	}
+
+	/** The Jetty 12.0 jetty-home the build prepared (system property {@code h3servlet.jetty120.home}). */
+	public static Path jetty120Home() {
+		return existing("h3servlet.jetty120.home");
 	}
 
 	public Path home() {
