@@ -170,12 +170,25 @@ class StandaloneJettyTests {
 			base.writeIni(ini.getFileName().toString(), "jetty.h3servlet.udpReceiveBufferSize=4MB");
 			JettyBase.Result result = base.run(Duration.ofSeconds(60));
 			assertThat(result.exitCode()).as(result.output()).isNotZero();
-			assertThat(result.output()).contains(
-					"jetty.h3servlet.udpReceiveBufferSize=4MB: jetty.h3servlet.udpReceiveBufferSize must be a positive "
-							+ "number of bytes");
+			String line = "h3servlet: Invalid h3servlet module setting jetty.h3servlet.udpReceiveBufferSize=4MB: "
+					+ "jetty.h3servlet.udpReceiveBufferSize must be a positive number of bytes";
+			// Once, on its own line, before Jetty's wrapped stack traces and start.jar's usage text.
+			assertThat(result.output().lines().filter((each) -> each.startsWith("h3servlet: "))).containsExactly(line);
+			assertThat(result.output().indexOf(line)).isLessThan(result.output().indexOf("InvocationTargetException"));
 		}
 		finally {
 			Files.deleteIfExists(ini);
+		}
+	}
+
+	@Test
+	void jettysHttp3ModuleIsAcceptedAndAddsNothing() throws Exception {
+		// Jetty 12.1's http3 module only asks for an http3-impl, which h3servlet provides.
+		JettyBase.Result result = base.run(Duration.ofSeconds(60), "--list-config", "--module=http3");
+		assertThat(result.exitCode()).as(result.output()).isZero();
+		assertThat(result.output()).containsPattern("\\) http3 +<command-line>");
+		if (!TestTransport.is(Http3Transport.JETTY_QUICHE)) {
+			assertThat(result.output()).doesNotContain("jetty-http3-server", "jetty-quic", "quiche");
 		}
 	}
 

@@ -141,7 +141,13 @@ public final class H3servletModule {
 	 * @return the HTTP/3 connector, which starts with the server
 	 */
 	public Http3Connector install(ServerConnector tlsConnector) {
-		Http3Connector connector = Http3Connectors.install(tlsConnector, settings());
+		Http3Connector connector;
+		try {
+			connector = Http3Connectors.install(tlsConnector, settings());
+		}
+		catch (RuntimeException ex) {
+			throw printedFirst(ex);
+		}
 		Server server = tlsConnector.getServer();
 		server.insertHandler(new Http3BridgeHandler());
 		return connector;
@@ -175,8 +181,19 @@ public final class H3servletModule {
 	}
 
 	private static IllegalArgumentException invalid(String key, String text, String expected, Exception cause) {
-		return new IllegalArgumentException(
-				"Invalid h3servlet module setting " + key + "=" + text + ": " + key + " must be " + expected, cause);
+		return printedFirst(new IllegalArgumentException(
+				"Invalid h3servlet module setting " + key + "=" + text + ": " + key + " must be " + expected, cause));
+	}
+
+	/**
+	 * Prints the failure's message on a line of its own before it is thrown: Jetty's XML configuration and start.jar
+	 * each print the exception wrapped three times over, then start.jar's usage text, so that the one line that says
+	 * what to fix would otherwise sit deep inside them.
+	 */
+	private static <T extends RuntimeException> T printedFirst(T failure) {
+		System.err.println("h3servlet: " + failure.getMessage());
+		System.err.flush();
+		return failure;
 	}
 
 }
