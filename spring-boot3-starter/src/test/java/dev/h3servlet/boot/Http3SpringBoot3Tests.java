@@ -149,6 +149,25 @@ class Http3SpringBoot3Tests {
 	}
 
 	@Test
+	void reactorNettysClientFromBoot35RunsOnTheNetty42TheTransportNeeds() throws Exception {
+		// Boot 3.5 manages Reactor Netty 1.2 (built on Netty 4.1); an application that moves Netty to 4.2 for HTTP/3
+		// keeps its WebClient.
+		assertThat(io.netty.util.Version.identify().get("netty-common").artifactVersion()).startsWith("4.2.");
+		io.netty.handler.ssl.SslContext sslContext = io.netty.handler.ssl.SslContextBuilder.forClient()
+			.trustManager(certificate.certificate())
+			.build();
+		String body = reactor.netty.http.client.HttpClient.create()
+			.secure((spec) -> spec.sslContext(sslContext))
+			.get()
+			.uri("https://127.0.0.1:" + this.port + "/protocol")
+			.responseContent()
+			.aggregate()
+			.asString()
+			.block(TIMEOUT);
+		assertThat(body).isEqualTo("HTTP/1.1 https secure");
+	}
+
+	@Test
 	void theGenerationCheckNamesTheOtherStarter() {
 		SpringBootGeneration boot3 = new SpringBootGeneration(3, "h3servlet-spring-boot3-starter");
 		boot3.check("3.5.7");
