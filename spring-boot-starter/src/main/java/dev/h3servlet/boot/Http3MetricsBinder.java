@@ -1,6 +1,5 @@
 package dev.h3servlet.boot;
 
-import dev.h3servlet.connector.Http3ConnectorStatistics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import org.eclipse.jetty.server.Server;
@@ -9,18 +8,8 @@ import org.springframework.boot.jetty.metrics.AbstractJettyMetricsBinder;
 import org.springframework.util.Assert;
 
 /**
- * Binds Micrometer meters for each {@link dev.h3servlet.connector.Http3Connector} of the embedded Jetty server once the application has
- * started, in the manner of Boot's own Jetty metrics binders:
- * <ul>
- * <li>{@code jetty.http3.connections.open} (gauge): QUIC connections established and not yet closed;</li>
- * <li>{@code jetty.http3.streams.active} (gauge): HTTP/3 request streams open;</li>
- * <li>{@code jetty.http3.handshake.failures} (counter): QUIC connections that ended before their handshake
- * completed;</li>
- * <li>{@code jetty.http3.bytes.received} and {@code jetty.http3.bytes.sent} (counters, bytes): UDP payload bytes
- * through the connector's socket.</li>
- * </ul>
- * Each is tagged with {@code connector.name} (the connector's name, or {@code h3}) and {@code port} (its UDP port).
- * See {@link Http3ConnectorStatistics} for what each can and cannot see.
+ * Binds the Micrometer meters of each HTTP/3 connector of the embedded Jetty server ({@code jetty.http3.*}, listed in
+ * {@link Http3Meters}) once the application has started, in the manner of Boot's own Jetty metrics binders.
  */
 public class Http3MetricsBinder extends AbstractJettyMetricsBinder {
 

@@ -8,7 +8,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.server.servlet.ConfigurableServletWebServerFactory;
 import org.springframework.context.annotation.Bean;
-import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configuration that fails the start-up of a servlet web application with {@code server.http3.enabled=true}
@@ -34,28 +33,12 @@ public final class Http3RequiresJettyAutoConfiguration {
 	static final class JettyRequiredCustomizer
 			implements WebServerFactoryCustomizer<ConfigurableServletWebServerFactory> {
 
-		private static final String JETTY_FACTORY = "org.springframework.boot.jetty.servlet.JettyServletWebServerFactory";
+		private static final JettyRequirement JETTY = new JettyRequirement(
+				"org.springframework.boot.jetty.servlet.JettyServletWebServerFactory", "spring-boot-starter-webmvc");
 
 		@Override
 		public void customize(ConfigurableServletWebServerFactory factory) {
-			if (!isJetty(factory)) {
-				throw new IllegalStateException("server.http3.enabled=true requires Jetty as the embedded server, but "
-						+ "the application runs on " + factory.getClass().getName() + ". Switch to Jetty in pom.xml: "
-						+ "in the spring-boot-starter-webmvc dependency add <exclusions><exclusion><groupId>"
-						+ "org.springframework.boot</groupId><artifactId>spring-boot-starter-tomcat</artifactId>"
-						+ "</exclusion></exclusions>, and add the dependency <dependency><groupId>"
-						+ "org.springframework.boot</groupId><artifactId>spring-boot-starter-jetty</artifactId>"
-						+ "</dependency> (Gradle: exclude module 'spring-boot-starter-tomcat', add "
-						+ "'org.springframework.boot:spring-boot-starter-jetty'). Or set server.http3.enabled=false");
-			}
-		}
-
-		private static boolean isJetty(ConfigurableServletWebServerFactory factory) {
-			ClassLoader classLoader = factory.getClass().getClassLoader();
-			if (!ClassUtils.isPresent(JETTY_FACTORY, classLoader)) {
-				return false;
-			}
-			return ClassUtils.resolveClassName(JETTY_FACTORY, classLoader).isInstance(factory);
+			JETTY.check(factory);
 		}
 
 	}

@@ -10,8 +10,18 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 
 /**
- * The Micrometer meters of each {@link Http3Connector} of a Jetty server ({@code jetty.http3.*}); each Boot
- * generation's {@code Http3MetricsBinder} binds them once the application has started.
+ * The Micrometer meters of each {@link Http3Connector} of a Jetty server; each Boot generation's
+ * {@code Http3MetricsBinder} binds them once the application has started:
+ * <ul>
+ * <li>{@code jetty.http3.connections.open} (gauge): QUIC connections established and not yet closed;</li>
+ * <li>{@code jetty.http3.streams.active} (gauge): HTTP/3 request streams open;</li>
+ * <li>{@code jetty.http3.handshake.failures} (counter): QUIC connections that ended before their handshake
+ * completed;</li>
+ * <li>{@code jetty.http3.bytes.received} and {@code jetty.http3.bytes.sent} (counters, bytes): UDP payload bytes
+ * through the connector's socket.</li>
+ * </ul>
+ * Each is tagged with {@code connector.name} (the connector's name, or {@code h3}) and {@code port} (its UDP port).
+ * See {@link Http3ConnectorStatistics} for what each can and cannot see.
  */
 final class Http3Meters {
 
