@@ -126,8 +126,8 @@ public final class Bench {
 		Section bridge = null;
 		for (JavaRun java : javas) {
 			try (ServerProcess server = startJetty(java.home, true)) {
-				String title = "Jetty 12.1.5 + h3servlet (servlet via bridge), server Java " + server.java + ", quiche "
-						+ server.binding + " binding";
+				String title = "Jetty 12.1.5 + h3servlet (servlet via bridge), server Java " + server.java
+						+ ", h3 transport " + server.binding;
 				Section section = this.results.section(title, List.of("h1", "h2", "h3"), "h3", "h2");
 				progress(title);
 				for (Protocol protocol : this.options.protocols) {

@@ -46,7 +46,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * plain Jetty core {@link Handler}, to measure what the servlet layer and the bridge cost.
  * <p>
  * Arguments: {@code keyStore password h3(true|false) [setting=value ...]}. When started it prints one line
- * {@code BENCH-READY tls=<port> h3=<port> startMillis=<Server.start() time> binding=<quiche binding>} and serves until
+ * {@code BENCH-READY tls=<port> h3=<port> startMillis=<Server.start() time> binding=<h3 transport, and quiche binding for jetty-quiche>} and serves until
  * its standard input ends.
  */
 public final class BenchServer {
@@ -96,7 +96,9 @@ public final class BenchServer {
 		server.setHandler(new Router(new RawHandler(), new Http3BridgeHandler(context)));
 
 		// Probed before start, as the connector does: probing bindings while quiche is in use crashed a Java 25 JVM.
-		String binding = (http3 != null) ? quicheBinding() : "none";
+		String binding = (http3 == null) ? "none"
+				: (http3.getHttp3Transport() == dev.h3servlet.connector.Http3Transport.NETTY) ? "netty"
+						: "jetty-quiche/" + quicheBinding();
 		long start = System.nanoTime();
 		server.start();
 		long startMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
