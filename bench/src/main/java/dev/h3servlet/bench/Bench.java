@@ -130,11 +130,12 @@ public final class Bench {
 						+ ", h3 transport " + server.binding;
 				Section section = this.results.section(title, List.of("h1", "h2", "h3"), "h3", "h2");
 				progress(title);
+				Map<Protocol, String> bases = new LinkedHashMap<>();
 				for (Protocol protocol : this.options.protocols) {
 					int port = (protocol == Protocol.H3) ? server.h3Port : server.tlsPort;
-					measure(section, protocol, "https://127.0.0.1:" + port + "/s/", java.sequentialTarget,
-							this.options.bulkRepeats);
+					bases.put(protocol, "https://127.0.0.1:" + port + "/s/");
 				}
+				measure(section, bases, java.sequentialTarget, this.options.bulkRepeats);
 				section.notes.add("h1 and h2: Jetty's HttpClient; h3: Netty's HTTP/3 client (NettyH3Load), whose headroom the "
 						+ "peer table shows");
 				section.notes.add("64 streams = 8 connections x 8 requests in flight (h1: 64 connections, it cannot "
@@ -171,43 +172,81 @@ public final class Bench {
 	private ServerProcess startJetty(Path javaHome, boolean h3) throws java.io.IOException {
 		List<String> args = new ArrayList<>(List.of(this.keyStore.toString(), PASSWORD, Boolean.toString(h3)));
 		args.addAll(this.options.server);
-		return ServerProcess.start(javaHome, BenchServer.class, List.of("-Xmx1g", "-XX:+UseParallelGC"), args);
+		List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC"));
+		jvm.addAll(this.options.serverJvm);
+		return ServerProcess.start(javaHome, BenchServer.class, jvm, args);
 	}
 
-	/** The five measurements for one protocol, in the given section's column. */
-	private void measure(Section section, Protocol protocol, String base, double sequentialTarget, int bulkRepeats)
+	/**
+	 * The five measurements for each protocol, each in its column of the section: first the small-request rows, every
+	 * protocol warmed up and then their repeats interleaved (the first protocol of each round rotating), so that all see
+	 * the same machine and the same drift; then the bulk transfers, one protocol after the other.
+	 */
+	private void measure(Section section, Map<Protocol, String> bases, double sequentialTarget, int bulkRepeats)
 			throws Exception {
 		Options o = this.options;
-		progress("  " + protocol.label);
-		if (protocol == Protocol.H3) {
-			measureH3(section, java.net.URI.create(base), sequentialTarget, bulkRepeats);
-			return;
-		}
-		List<Double> perSecond = new ArrayList<>();
-		List<Double> p50 = new ArrayList<>();
-		List<Double> p99 = new ArrayList<>();
-		HttpClient client = this.load.newClient(protocol, 1);
+		List<Protocol> protocols = new ArrayList<>(bases.keySet());
+		Map<Protocol, SmallRequests> loads = new LinkedHashMap<>();
+		Map<Protocol, List<List<Double>>> values = new LinkedHashMap<>();
 		try {
-			Load.sequential(client, base + "small", o.warmupMillis, 100_000, protocol);
-			for (int i = 0; i < o.repeats; i++) {
-				Load.Sequential run = Load.sequential(client, base + "small", o.measureMillis, 100_000, protocol);
-				perSecond.add(run.perSecond());
-				p50.add(run.p50Micros());
-				p99.add(run.p99Micros());
+			for (Protocol protocol : protocols) {
+				loads.put(protocol, smallRequests(protocol, bases.get(protocol)));
+				values.put(protocol, List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
 			}
-			row(section, "sequential GET", "req/s", true, sequentialTarget).put(protocol.label, Stats.of(perSecond));
-			row(section, "sequential GET p50", "us", false, null).put(protocol.label, Stats.of(p50));
-			row(section, "sequential GET p99", "us", false, null).put(protocol.label, Stats.of(p99));
-			progress("    sequential " + format(Stats.of(perSecond)));
+			progress("  warm-up " + protocols);
+			for (Protocol protocol : protocols) {
+				loads.get(protocol).sequential(o.warmupMillis);
+				loads.get(protocol).concurrent(o.warmupMillis);
+			}
+			for (int i = 0; i < o.repeats; i++) {
+				for (int k = 0; k < protocols.size(); k++) {
+					Protocol protocol = protocols.get((i + k) % protocols.size());
+					Load.Sequential run = loads.get(protocol).sequential(o.measureMillis);
+					values.get(protocol).get(0).add(run.perSecond());
+					values.get(protocol).get(1).add(run.p50Micros());
+					values.get(protocol).get(2).add(run.p99Micros());
+				}
+				for (int k = 0; k < protocols.size(); k++) {
+					Protocol protocol = protocols.get((i + k) % protocols.size());
+					values.get(protocol).get(3).add(loads.get(protocol).concurrent(o.measureMillis));
+				}
+			}
 		}
 		finally {
-			client.stop();
+			for (SmallRequests load : loads.values()) {
+				load.close();
+			}
 		}
-		Stats concurrent = concurrent(protocol, base + "small");
-		row(section, "64 streams / 8 connections", "req/s", true, 0.7).put(protocol.label, concurrent);
-		progress("    concurrent " + format(concurrent));
+		for (Protocol protocol : protocols) {
+			List<List<Double>> v = values.get(protocol);
+			row(section, "sequential GET", "req/s", true, sequentialTarget).put(protocol.label, Stats.of(v.get(0)));
+			row(section, "sequential GET p50", "us", false, null).put(protocol.label, Stats.of(v.get(1)));
+			row(section, "sequential GET p99", "us", false, null).put(protocol.label, Stats.of(v.get(2)));
+			row(section, "64 streams / 8 connections", "req/s", true, 0.7).put(protocol.label, Stats.of(v.get(3)));
+			progress("  " + protocol.label + ": sequential " + format(Stats.of(v.get(0))) + "; concurrent "
+					+ format(Stats.of(v.get(3))));
+		}
+		for (Protocol protocol : protocols) {
+			if (protocol == Protocol.H3) {
+				bulkH3(section, java.net.URI.create(bases.get(protocol)), bulkRepeats);
+			}
+			else {
+				bulk(section, protocol, bases.get(protocol), bulkRepeats);
+			}
+		}
+	}
 
-		client = this.load.newClient(protocol, 1);
+	private SmallRequests smallRequests(Protocol protocol, String base) throws Exception {
+		if (protocol == Protocol.H3) {
+			java.net.URI uri = java.net.URI.create(base);
+			return SmallRequests.netty(new NettyH3Load(uri.getPort(), this.certificate), uri.getPath() + "small");
+		}
+		return SmallRequests.jetty(this.load, protocol, base + "small");
+	}
+
+	/** The download and upload rows of h1 or h2, with Jetty's client. */
+	private void bulk(Section section, Protocol protocol, String base, int bulkRepeats) throws Exception {
+		HttpClient client = this.load.newClient(protocol, 1);
 		try {
 			List<Double> download = new ArrayList<>();
 			try {
@@ -220,7 +259,7 @@ public final class Bench {
 				failed(section, protocol.label + " download", ex);
 			}
 			row(section, this.options.downloadMb + " MB download", "MB/s", true, 0.5).put(protocol.label, Stats.of(download));
-			progress("    download " + format(Stats.of(download)));
+			progress("  " + protocol.label + ": download " + format(Stats.of(download)));
 		}
 		finally {
 			client.stop();
@@ -241,54 +280,19 @@ public final class Bench {
 				failed(section, protocol.label + " upload", ex);
 			}
 			row(section, "10 MB upload", "MB/s", true, 0.5).put(protocol.label, Stats.of(upload));
-			progress("    upload " + format(Stats.of(upload)));
+			progress("  " + protocol.label + ": upload " + format(Stats.of(upload)));
 		}
 		finally {
 			client.stop();
 		}
 	}
 
-	/**
-	 * The five measurements over h3, with {@link NettyH3Load} (Netty's HTTP/3 client) in the h3 column: the same rows
-	 * as {@link #measure} fills with Jetty's client for h1 and h2.
-	 */
-	private void measureH3(Section section, java.net.URI base, double sequentialTarget, int bulkRepeats)
-			throws Exception {
+	/** The download and upload rows of h3, with {@link NettyH3Load} (Netty's HTTP/3 client). */
+	private void bulkH3(Section section, java.net.URI base, int bulkRepeats) {
 		Options o = this.options;
 		String label = Protocol.H3.label;
 		NettyH3Load h3 = new NettyH3Load(base.getPort(), this.certificate);
 		String path = base.getPath();
-		List<Double> perSecond = new ArrayList<>();
-		List<Double> p50 = new ArrayList<>();
-		List<Double> p99 = new ArrayList<>();
-		try (NettyHttp3Client client = h3.connect()) {
-			h3.sequential(client, path + "small", o.warmupMillis, 100_000);
-			for (int i = 0; i < o.repeats; i++) {
-				Load.Sequential run = h3.sequential(client, path + "small", o.measureMillis, 100_000);
-				perSecond.add(run.perSecond());
-				p50.add(run.p50Micros());
-				p99.add(run.p99Micros());
-			}
-		}
-		row(section, "sequential GET", "req/s", true, sequentialTarget).put(label, Stats.of(perSecond));
-		row(section, "sequential GET p50", "us", false, null).put(label, Stats.of(p50));
-		row(section, "sequential GET p99", "us", false, null).put(label, Stats.of(p99));
-		progress("    sequential " + format(Stats.of(perSecond)));
-
-		List<Double> concurrent = new ArrayList<>();
-		List<NettyHttp3Client> connections = h3.connectAll(8);
-		try {
-			h3.concurrent(connections, path + "small", 8, o.warmupMillis);
-			for (int i = 0; i < o.repeats; i++) {
-				concurrent.add(h3.concurrent(connections, path + "small", 8, o.measureMillis));
-			}
-		}
-		finally {
-			NettyH3Load.closeAll(connections);
-		}
-		row(section, "64 streams / 8 connections", "req/s", true, 0.7).put(label, Stats.of(concurrent));
-		progress("    concurrent " + format(Stats.of(concurrent)));
-
 		List<Double> download = new ArrayList<>();
 		List<Double> upload = new ArrayList<>();
 		try (NettyHttp3Client client = h3.connect()) {
@@ -311,7 +315,7 @@ public final class Bench {
 		}
 		row(section, o.downloadMb + " MB download", "MB/s", true, 0.5).put(label, Stats.of(download));
 		row(section, "10 MB upload", "MB/s", true, 0.5).put(label, Stats.of(upload));
-		progress("    download " + format(Stats.of(download)) + ", upload " + format(Stats.of(upload)));
+		progress("  h3: download " + format(Stats.of(download)) + ", upload " + format(Stats.of(upload)));
 	}
 
 	/**
@@ -431,26 +435,6 @@ public final class Bench {
 
 	private static void add(Map<String, List<List<Double>>> values, String key, int column, double value) {
 		values.computeIfAbsent(key, (k) -> List.of(new ArrayList<>(), new ArrayList<>())).get(column).add(value);
-	}
-
-	private Stats concurrent(Protocol protocol, String url) throws Exception {
-		List<HttpClient> clients = new ArrayList<>();
-		try {
-			for (int i = 0; i < 8; i++) {
-				clients.add(this.load.newClient(protocol, (protocol == Protocol.H1) ? 8 : 1));
-			}
-			Load.concurrent(clients, url, 8, this.options.warmupMillis, protocol);
-			List<Double> values = new ArrayList<>();
-			for (int i = 0; i < this.options.repeats; i++) {
-				values.add(Load.concurrent(clients, url, 8, this.options.measureMillis, protocol));
-			}
-			return Stats.of(values);
-		}
-		finally {
-			for (HttpClient client : clients) {
-				client.stop();
-			}
-		}
 	}
 
 	private static Row row(Section section, String label, String unit, boolean higherIsBetter, Double target) {
@@ -589,7 +573,7 @@ public final class Bench {
 			section.notes.add("jetty-h3 = the h3 column of the first table (measured earlier in the same run)");
 			Section netty = new Section("", List.of("h3"), null, null);
 			// One timed bulk transfer each (after the warm-up), to keep the run short.
-			measure(netty, Protocol.H3, "https://127.0.0.1:" + nettyServer.h3Port + "/s/", 0, 1);
+			measure(netty, Map.of(Protocol.H3, "https://127.0.0.1:" + nettyServer.h3Port + "/s/"), 0, 1);
 			section.notes.addAll(netty.notes);
 			for (Row from : netty.rows) {
 				Row row = section.row(from.label, from.unit, from.higherIsBetter, null);
@@ -764,6 +748,9 @@ public final class Bench {
 
 		final List<String> server = new ArrayList<>();
 
+		/** JVM options for the Jetty server's child JVM, e.g. a JFR recording ({@code --server-jvm -XX:StartFlightRecording=...}). */
+		final List<String> serverJvm = new ArrayList<>();
+
 		final Map<String, String> client = new LinkedHashMap<>();
 
 		static Options parse(String[] args) {
@@ -795,6 +782,7 @@ public final class Bench {
 						.map((label) -> Protocol.valueOf(label.toUpperCase(Locale.ROOT))).toList();
 					case "--out" -> options.out = Path.of(args[++i]);
 					case "--server" -> options.server.add(args[++i]);
+					case "--server-jvm" -> options.serverJvm.add(args[++i]);
 					case "--client" -> {
 						for (String setting : args[++i].split(",")) {
 							String[] pair = setting.split("=", 2);
