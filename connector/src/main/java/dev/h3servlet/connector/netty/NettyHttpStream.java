@@ -567,8 +567,18 @@ final class NettyHttpStream implements HttpStream {
 
 	/** The stream channel closed (both sides done, reset, or the connection went away). */
 	void onClosed() {
-		if (!this.ended) {
-			onFailure(new EOFException("HTTP/3 stream " + getId() + " closed before its exchange completed"), true);
+		if (this.ended || (this.outputEnded && inputEndedNormally())) {
+			// With a FIN each way the exchange is complete on the wire, and Jetty is completing it (succeeded() follows
+			// on its own thread): the stream closing first is no failure. Reporting one cost an EOFException, an
+			// EofException and a failure task for most requests.
+			return;
+		}
+		onFailure(new EOFException("HTTP/3 stream " + getId() + " closed before its exchange completed"), true);
+	}
+
+	private boolean inputEndedNormally() {
+		try (AutoLock ignored = this.lock.lock()) {
+			return this.inputEnd != null && this.inputEnd.isLast() && !Content.Chunk.isFailure(this.inputEnd);
 		}
 	}
 
