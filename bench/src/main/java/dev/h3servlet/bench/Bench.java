@@ -318,50 +318,6 @@ public final class Bench {
 		progress("  h3: download " + format(Stats.of(download)) + ", upload " + format(Stats.of(upload)));
 	}
 
-	/**
-	 * Bulk transfers over h3 with a second client, Netty's HTTP/3 (quiche through JNI, no JNA): when it is much faster
-	 * than Jetty's client against the same server, the Jetty client is the bottleneck.
-	 */
-	private void nettyClientBulk(Section section, int h3Port, String base) {
-		String column = "h3 netty-client";
-		List<Double> download = new ArrayList<>();
-		List<Double> upload = new ArrayList<>();
-		try (NettyHttp3Client client = NettyHttp3Client.connect(new InetSocketAddress("127.0.0.1", h3Port),
-				this.certificate, Duration.ofSeconds(60))) {
-			for (int i = 0; i <= this.options.bulkRepeats; i++) {
-				// The first download warms up with a tenth of the size, as the Jetty client's does.
-				int bytes = (i == 0) ? this.options.downloadBytes / 10 : this.options.downloadBytes;
-				long start = System.nanoTime();
-				NettyHttp3Client.Response response = client.send(NettyHttp3Client.Request.get(base + "download?bytes="
-						+ bytes));
-				double seconds = (System.nanoTime() - start) / 1e9;
-				Load.check(response.status() == 200 && response.body().length == bytes,
-						() -> "netty-client download: " + response);
-				if (i > 0) {
-					download.add(this.options.downloadBytes / seconds / 1e6);
-				}
-			}
-			for (int i = 0; i <= this.options.bulkRepeats; i++) {
-				long start = System.nanoTime();
-				NettyHttp3Client.Response response = client.send(NettyHttp3Client.Request.post(base + "upload",
-						new java.io.ByteArrayInputStream(this.uploadBody), UPLOAD_BYTES));
-				double seconds = (System.nanoTime() - start) / 1e9;
-				Load.check(response.status() == 200
-						&& response.bodyAsString().trim().equals(UPLOAD_BYTES + " " + this.uploadSha256),
-						() -> "netty-client upload: " + response + " " + response.bodyAsString());
-				if (i > 0) {
-					upload.add(UPLOAD_BYTES / seconds / 1e6);
-				}
-			}
-		}
-		catch (Exception ex) {
-			failed(section, column + " bulk", ex);
-		}
-		row(section, this.options.downloadMb + " MB download", "MB/s", true, 0.5).put(column, Stats.of(download));
-		row(section, "10 MB upload", "MB/s", true, 0.5).put(column, Stats.of(upload));
-		progress("    netty client: download " + format(Stats.of(download)) + ", upload " + format(Stats.of(upload)));
-	}
-
 	/** A failed measurement leaves its cell empty and a note; the run goes on. */
 	private static void failed(Section section, String what, Exception ex) {
 		String note = what + " FAILED: " + ex;
@@ -407,7 +363,8 @@ public final class Bench {
 							section.notes.add((column == 0 ? "A" : "B") + " upload failed: " + upload.failure());
 						}
 						Section probe = new Section("", List.of(), null, null);
-						nettyClientBulk(probe, server.h3Port, "/s/");
+						bulkH3(probe, java.net.URI.create("https://127.0.0.1:" + server.h3Port + "/s/"),
+								this.options.bulkRepeats);
 						for (Row row : probe.rows) {
 							Stats stats = row.values.values().iterator().next();
 							add(values, row.label + " (netty client)|" + row.unit, column,
@@ -736,7 +693,6 @@ public final class Bench {
 
 		boolean extras = true;
 
-		boolean nettyClient = true;
 
 		String ab;
 
@@ -775,7 +731,6 @@ public final class Bench {
 					case "--no-java25" -> options.java25 = null;
 					case "--java25" -> options.java25 = Path.of(args[++i]);
 					case "--no-netty" -> options.netty = false;
-					case "--no-netty-client" -> options.nettyClient = false;
 					case "--protocols-only" -> options.extras = false;
 					case "--ab" -> options.ab = args[++i];
 					case "--protocols" -> options.protocols = java.util.Arrays.stream(args[++i].split(","))

@@ -10,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.BytesRequestContent;
@@ -111,6 +113,24 @@ final class Load {
 
 	/** One repeat of sequential requests: requests per second, p50 and p99 latency in microseconds. */
 	record Sequential(double perSecond, double p50Micros, double p99Micros, int count) {
+
+		/**
+		 * The repeat whose first {@code count} latencies (nanoseconds) are given, begun at {@code startNanos} and ended
+		 * now.
+		 */
+		static Sequential of(long[] latencies, int count, long startNanos) {
+			double seconds = (System.nanoTime() - startNanos) / 1e9;
+			long[] sorted = Arrays.copyOf(latencies, count);
+			Arrays.sort(sorted);
+			return new Sequential(count / seconds, percentile(sorted, 0.50) / 1e3, percentile(sorted, 0.99) / 1e3,
+					count);
+		}
+
+		private static double percentile(long[] sorted, double p) {
+			return (sorted.length == 0) ? Double.NaN
+					: sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+		}
+
 	}
 
 	static Sequential sequential(HttpClient client, String url, long millis, int maxRequests, Protocol protocol)
@@ -128,14 +148,7 @@ final class Load {
 					() -> url + " answered " + response.getStatus() + " over " + response.getVersion() + ", served over "
 							+ response.getHeaders().get(BenchServer.PROTOCOL_HEADER));
 		}
-		double seconds = (System.nanoTime() - start) / 1e9;
-		long[] sorted = Arrays.copyOf(latencies, count);
-		Arrays.sort(sorted);
-		return new Sequential(count / seconds, percentile(sorted, 0.50) / 1e3, percentile(sorted, 0.99) / 1e3, count);
-	}
-
-	private static double percentile(long[] sorted, double p) {
-		return (sorted.length == 0) ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+		return Sequential.of(latencies, count, start);
 	}
 
 	/**
@@ -143,43 +156,68 @@ final class Load {
 	 * {@code perClient} connections each for h1, which cannot multiplex): completed requests per second.
 	 */
 	static double concurrent(List<HttpClient> clients, String url, int perClient, long millis, Protocol protocol)
-			throws Exception {
-		AtomicLong completed = new AtomicLong();
-		AtomicLong failed = new AtomicLong();
-		long start = System.nanoTime();
-		long deadline = start + TimeUnit.MILLISECONDS.toNanos(millis);
-		CountDownLatch done = new CountDownLatch(clients.size() * perClient);
+			throws InterruptedException {
+		List<AsyncRequest> loops = new ArrayList<>();
 		for (HttpClient client : clients) {
 			for (int i = 0; i < perClient; i++) {
-				new Runnable() {
-					@Override
-					public void run() {
-						if (System.nanoTime() >= deadline || failed.get() > 0) {
-							done.countDown();
-							return;
+				loops.add((outcome) -> client.newRequest(url)
+					.version(protocol.version)
+					.timeout(10, TimeUnit.SECONDS)
+					.send(new BufferingResponseListener() {
+						@Override
+						public void onComplete(Result result) {
+							boolean ok = result.isSucceeded() && result.getResponse().getStatus() == 200;
+							outcome.accept(ok ? null : result.getFailure() + " " + result.getResponse().getStatus());
 						}
-						client.newRequest(url).version(protocol.version).timeout(10, TimeUnit.SECONDS)
-							.send(new BufferingResponseListener() {
-								@Override
-								public void onComplete(Result result) {
-									if (result.isSucceeded() && result.getResponse().getStatus() == 200) {
-										completed.incrementAndGet();
-									}
-									else {
-										failed.incrementAndGet();
-										System.err.println("  request failed: " + result.getFailure() + " "
-												+ result.getResponse().getStatus());
-									}
-									run();
-								}
-							});
-					}
-				}.run();
+					}));
 			}
 		}
-		check(done.await(millis + 30_000, TimeUnit.MILLISECONDS), () -> "concurrent requests did not end in time");
+		return closedLoop(loops, millis, "concurrent requests");
+	}
+
+	/** One request of a closed loop, sent without waiting; it reports {@code null} when it succeeded, else why not. */
+	interface AsyncRequest {
+
+		void send(Consumer<String> outcome);
+
+	}
+
+	/**
+	 * Runs each loop (one request in flight each, the next sent as the last completes) until the time is up: completed
+	 * requests per second. A failed request ends every loop, and the repeat fails naming the first failure.
+	 */
+	static double closedLoop(List<AsyncRequest> loops, long millis, String what) throws InterruptedException {
+		AtomicLong completed = new AtomicLong();
+		AtomicLong failed = new AtomicLong();
+		AtomicReference<String> firstFailure = new AtomicReference<>();
+		long start = System.nanoTime();
+		long deadline = start + TimeUnit.MILLISECONDS.toNanos(millis);
+		CountDownLatch done = new CountDownLatch(loops.size());
+		for (AsyncRequest request : loops) {
+			new Runnable() {
+				@Override
+				public void run() {
+					if (System.nanoTime() >= deadline || failed.get() > 0) {
+						done.countDown();
+						return;
+					}
+					request.send((problem) -> {
+						if (problem == null) {
+							completed.incrementAndGet();
+						}
+						else {
+							failed.incrementAndGet();
+							firstFailure.compareAndSet(null, problem);
+							System.err.println("  request failed: " + problem);
+						}
+						run();
+					});
+				}
+			}.run();
+		}
+		check(done.await(millis + 30_000, TimeUnit.MILLISECONDS), () -> what + " did not end in time");
 		double seconds = (System.nanoTime() - start) / 1e9;
-		check(failed.get() == 0, () -> failed.get() + " concurrent requests failed");
+		check(failed.get() == 0, () -> failed.get() + " " + what + " failed, the first: " + firstFailure.get());
 		return completed.get() / seconds;
 	}
 

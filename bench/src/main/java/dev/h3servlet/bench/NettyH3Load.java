@@ -6,12 +6,8 @@ import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import dev.h3servlet.connector.testing.NettyHttp3Client;
 import dev.h3servlet.connector.testing.NettyHttp3Client.Request;
@@ -53,11 +49,7 @@ final class NettyH3Load {
 			latencies[count++] = System.nanoTime() - begin;
 			checkSmall(path, response);
 		}
-		double seconds = (System.nanoTime() - start) / 1e9;
-		long[] sorted = Arrays.copyOf(latencies, count);
-		Arrays.sort(sorted);
-		return new Load.Sequential(count / seconds, percentile(sorted, 0.50) / 1e3, percentile(sorted, 0.99) / 1e3,
-				count);
+		return Load.Sequential.of(latencies, count, start);
 	}
 
 	/**
@@ -66,40 +58,16 @@ final class NettyH3Load {
 	 */
 	double concurrent(List<NettyHttp3Client> connections, String path, int perConnection, long millis)
 			throws InterruptedException {
-		AtomicLong completed = new AtomicLong();
-		AtomicReference<String> failure = new AtomicReference<>();
-		long start = System.nanoTime();
-		long deadline = start + TimeUnit.MILLISECONDS.toNanos(millis);
-		CountDownLatch done = new CountDownLatch(connections.size() * perConnection);
+		List<Load.AsyncRequest> loops = new ArrayList<>();
 		for (NettyHttp3Client connection : connections) {
 			for (int i = 0; i < perConnection; i++) {
-				new Runnable() {
-					@Override
-					public void run() {
-						if (System.nanoTime() >= deadline || failure.get() != null) {
-							done.countDown();
-							return;
-						}
-						connection.sendAsync(Request.get(path))
-							.orTimeout(10, TimeUnit.SECONDS)
-							.whenComplete((response, error) -> {
-								String problem = (error != null) ? error.toString() : smallProblem(path, response);
-								if (problem == null) {
-									completed.incrementAndGet();
-								}
-								else {
-									failure.compareAndSet(null, problem);
-								}
-								run();
-							});
-					}
-				}.run();
+				loops.add((outcome) -> connection.sendAsync(Request.get(path))
+					.orTimeout(10, TimeUnit.SECONDS)
+					.whenComplete((response, error) -> outcome
+						.accept((error != null) ? error.toString() : smallProblem(path, response))));
 			}
 		}
-		Load.check(done.await(millis + 30_000, TimeUnit.MILLISECONDS), () -> "concurrent h3 requests did not end");
-		double seconds = (System.nanoTime() - start) / 1e9;
-		Load.check(failure.get() == null, () -> "a concurrent h3 request failed: " + failure.get());
-		return completed.get() / seconds;
+		return Load.closedLoop(loops, millis, "concurrent h3 requests");
 	}
 
 	/** One download of {@code bytes} bytes on a connection, its size checked: MB/s (10^6 bytes per second). */
@@ -159,10 +127,6 @@ final class NettyH3Load {
 			return null;
 		}
 		return path + " answered " + response.status() + ", served over " + response.header(BenchServer.PROTOCOL_HEADER);
-	}
-
-	private static double percentile(long[] sorted, double p) {
-		return (sorted.length == 0) ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 	}
 
 }
