@@ -85,6 +85,10 @@ jetty.h3servlet.altSvc.maxAge?=86400
 # jetty.h3servlet.udpReceiveBufferSize=4194304
 # jetty.h3servlet.udpSendBufferSize=4194304
 
+## netty transport only: UDP sockets on the port (SO_REUSEPORT), each read and written by its own event loop thread;
+## one socket processes QUIC packets on at most one core (default: the transport's choice, see the README).
+# jetty.h3servlet.eventLoops=1
+
 ## Whether HTTP/1.1 and HTTP/2 responses advertise HTTP/3 (Alt-Svc: h3=":port"; ma=...), and the ma in seconds.
 # jetty.h3servlet.altSvc.enabled=true
 # jetty.h3servlet.altSvc.maxAge=86400

@@ -23,6 +23,9 @@ public final class Http3Settings {
 	 */
 	public static final int DEFAULT_UDP_BUFFER_SIZE = 4 * 1024 * 1024;
 
+	/** The most UDP sockets (event loops) a listener may have. */
+	public static final int MAX_EVENT_LOOPS = 256;
+
 	/** The transport used unless one is set. */
 	public static final Http3Transport DEFAULT_TRANSPORT = Http3Transport.NETTY;
 
@@ -50,6 +53,8 @@ public final class Http3Settings {
 
 	private final int udpSendBufferSize;
 
+	private final Integer eventLoops;
+
 	private final Path pemWorkDir;
 
 	private final boolean altSvcEnabled;
@@ -68,6 +73,7 @@ public final class Http3Settings {
 		this.streamIdleTimeout = builder.streamIdleTimeout;
 		this.udpReceiveBufferSize = builder.udpReceiveBufferSize;
 		this.udpSendBufferSize = builder.udpSendBufferSize;
+		this.eventLoops = builder.eventLoops;
 		this.pemWorkDir = builder.pemWorkDir;
 		this.altSvcEnabled = builder.altSvcEnabled;
 		this.altSvcMaxAge = builder.altSvcMaxAge;
@@ -146,6 +152,15 @@ public final class Http3Settings {
 	}
 
 	/**
+	 * UDP sockets of the netty transport, each read and written by its own event loop thread, all on the listener's
+	 * port ({@code SO_REUSEPORT}); {@code null} means the transport's default. One socket uses at most one core for QUIC
+	 * packet processing. The jetty-quiche transport has one socket and ignores this (with a warning).
+	 */
+	public Integer eventLoops() {
+		return this.eventLoops;
+	}
+
+	/**
 	 * Directory where the private key and certificate chain are exported as PEM for quiche; {@code null} means a
 	 * private temporary directory created at start and deleted at stop.
 	 */
@@ -170,7 +185,7 @@ public final class Http3Settings {
 				+ this.sessionReceiveWindow + ", streamReceiveWindow=" + this.streamReceiveWindow
 				+ ", maxRequestHeaderSize=" + this.maxRequestHeaderSize + ", streamIdleTimeout="
 				+ this.streamIdleTimeout + ", udpReceiveBufferSize=" + this.udpReceiveBufferSize
-				+ ", udpSendBufferSize=" + this.udpSendBufferSize + ", pemWorkDir=" + this.pemWorkDir + ", altSvcEnabled=" + this.altSvcEnabled
+				+ ", udpSendBufferSize=" + this.udpSendBufferSize + ", eventLoops=" + this.eventLoops + ", pemWorkDir=" + this.pemWorkDir + ", altSvcEnabled=" + this.altSvcEnabled
 				+ ", altSvcMaxAge=" + this.altSvcMaxAge + "}";
 	}
 
@@ -202,6 +217,8 @@ public final class Http3Settings {
 
 		private int udpSendBufferSize = DEFAULT_UDP_BUFFER_SIZE;
 
+		private Integer eventLoops;
+
 		private Path pemWorkDir;
 
 		private boolean altSvcEnabled = true;
@@ -223,6 +240,7 @@ public final class Http3Settings {
 			this.streamIdleTimeout = settings.streamIdleTimeout;
 			this.udpReceiveBufferSize = settings.udpReceiveBufferSize;
 			this.udpSendBufferSize = settings.udpSendBufferSize;
+			this.eventLoops = settings.eventLoops;
 			this.pemWorkDir = settings.pemWorkDir;
 			this.altSvcEnabled = settings.altSvcEnabled;
 			this.altSvcMaxAge = settings.altSvcMaxAge;
@@ -302,6 +320,15 @@ public final class Http3Settings {
 		public Builder udpSendBufferSize(int bytes) {
 			positive("udpSendBufferSize", (long) bytes);
 			this.udpSendBufferSize = bytes;
+			return this;
+		}
+
+		public Builder eventLoops(Integer eventLoops) {
+			if (eventLoops != null && (eventLoops < 1 || eventLoops > MAX_EVENT_LOOPS)) {
+				throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: 1 to " + MAX_EVENT_LOOPS
+						+ ", or null for the default)");
+			}
+			this.eventLoops = eventLoops;
 			return this;
 		}
 

@@ -28,6 +28,7 @@ class Http3SettingsTests {
 		assertThat(settings.udpReceiveBufferSize()).isEqualTo(4 * 1024 * 1024)
 			.isEqualTo(Http3Settings.DEFAULT_UDP_BUFFER_SIZE);
 		assertThat(settings.udpSendBufferSize()).isEqualTo(Http3Settings.DEFAULT_UDP_BUFFER_SIZE);
+		assertThat(settings.eventLoops()).isNull();
 		assertThat(settings.pemWorkDir()).isNull();
 		assertThat(settings.altSvcEnabled()).isTrue();
 		assertThat(settings.altSvcMaxAge()).isEqualTo(Duration.ofHours(24))
@@ -52,6 +53,7 @@ class Http3SettingsTests {
 		assertThat(settings.streamIdleTimeout()).isEqualTo(Duration.ofSeconds(20));
 		assertThat(settings.udpReceiveBufferSize()).isEqualTo(2 * 1024 * 1024);
 		assertThat(settings.udpSendBufferSize()).isEqualTo(1024 * 1024);
+		assertThat(settings.eventLoops()).isEqualTo(3);
 		assertThat(settings.pemWorkDir()).isEqualTo(Path.of("/var/lib/h3servlet/pem"));
 		assertThat(settings.altSvcEnabled()).isFalse();
 		assertThat(settings.altSvcMaxAge()).isEqualTo(Duration.ofMinutes(5));
@@ -98,6 +100,10 @@ class Http3SettingsTests {
 		assertInvalid((builder) -> builder.maxRequestHeaderSize(-1024), "maxRequestHeaderSize");
 		assertInvalid((builder) -> builder.udpReceiveBufferSize(0), "udpReceiveBufferSize");
 		assertInvalid((builder) -> builder.udpSendBufferSize(-1), "udpSendBufferSize");
+		assertInvalid((builder) -> builder.eventLoops(0), "eventLoops");
+		assertInvalid((builder) -> builder.eventLoops(Http3Settings.MAX_EVENT_LOOPS + 1), "eventLoops");
+		assertThat(Http3Settings.builder().eventLoops(Http3Settings.MAX_EVENT_LOOPS).build().eventLoops())
+			.isEqualTo(Http3Settings.MAX_EVENT_LOOPS);
 	}
 
 	@Test
@@ -126,6 +132,7 @@ class Http3SettingsTests {
 			.streamIdleTimeout(null)
 			.udpReceiveBufferSize(Http3Settings.DEFAULT_UDP_BUFFER_SIZE)
 			.udpSendBufferSize(Http3Settings.DEFAULT_UDP_BUFFER_SIZE)
+			.eventLoops(null)
 			.pemWorkDir(null)
 			.altSvcEnabled(true)
 			.altSvcMaxAge(null)
@@ -157,7 +164,7 @@ class Http3SettingsTests {
 		assertThat(everythingSet().toString()).contains("port=8444", "host=127.0.0.1", "idleTimeout=PT45S",
 				"maxConcurrentStreams=64", "sessionReceiveWindow=8388608", "streamReceiveWindow=1048576",
 				"maxRequestHeaderSize=16384", "streamIdleTimeout=PT20S", "udpReceiveBufferSize=2097152",
-				"udpSendBufferSize=1048576", "pemWorkDir=/var/lib/h3servlet/pem",
+				"udpSendBufferSize=1048576", "eventLoops=3", "pemWorkDir=/var/lib/h3servlet/pem",
 				"altSvcEnabled=false", "altSvcMaxAge=PT5M");
 	}
 
@@ -173,6 +180,7 @@ class Http3SettingsTests {
 			.streamIdleTimeout(Duration.ofSeconds(20))
 			.udpReceiveBufferSize(2 * 1024 * 1024)
 			.udpSendBufferSize(1024 * 1024)
+			.eventLoops(3)
 			.pemWorkDir(Path.of("/var/lib/h3servlet/pem"))
 			.altSvcEnabled(false)
 			.altSvcMaxAge(Duration.ofMinutes(5))

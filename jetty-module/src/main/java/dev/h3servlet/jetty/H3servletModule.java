@@ -113,6 +113,13 @@ public final class H3servletModule {
 		this.settings.udpSendBufferSize((int) value);
 	}
 
+	/** {@code jetty.h3servlet.eventLoops}: UDP sockets, each on its own event loop (netty transport). */
+	public void setEventLoops(String count) {
+		long value = number("jetty.h3servlet.eventLoops", count, 1, Http3Settings.MAX_EVENT_LOOPS,
+				"a number of event loops (1-" + Http3Settings.MAX_EVENT_LOOPS + ")");
+		this.settings.eventLoops((int) value);
+	}
+
 	/** {@code jetty.h3servlet.altSvc.enabled}: whether HTTP/1.1 and HTTP/2 responses advertise h3. */
 	public void setAltSvcEnabled(String enabled) {
 		String value = trimmed(enabled);

@@ -35,6 +35,7 @@ class H3servletModuleTests {
 		module.setPemWorkDir("/var/lib/jetty/pem");
 		module.setUdpReceiveBufferSize("1048576");
 		module.setUdpSendBufferSize("2097152");
+		module.setEventLoops("2");
 		module.setAltSvcEnabled("false");
 		module.setAltSvcMaxAge("3600");
 		Http3Settings settings = module.settings();
@@ -49,6 +50,7 @@ class H3servletModuleTests {
 		assertThat(settings.pemWorkDir()).isEqualTo(Path.of("/var/lib/jetty/pem"));
 		assertThat(settings.udpReceiveBufferSize()).isEqualTo(1048576);
 		assertThat(settings.udpSendBufferSize()).isEqualTo(2097152);
+		assertThat(settings.eventLoops()).isEqualTo(2);
 		assertThat(settings.altSvcEnabled()).isFalse();
 		assertThat(settings.altSvcMaxAge()).isEqualTo(Duration.ofHours(1));
 	}
@@ -84,6 +86,8 @@ class H3servletModuleTests {
 			.withMessageContaining("jetty.h3servlet.udpReceiveBufferSize must be");
 		assertThatIllegalArgumentException().isThrownBy(() -> module.setUdpSendBufferSize("x"))
 			.withMessageContaining("jetty.h3servlet.udpSendBufferSize must be");
+		assertThatIllegalArgumentException().isThrownBy(() -> module.setEventLoops("0"))
+			.withMessageContaining("jetty.h3servlet.eventLoops must be a number of event loops (1-256)");
 		assertThatIllegalArgumentException().isThrownBy(() -> module.setAltSvcEnabled("yes"))
 			.withMessageContaining("jetty.h3servlet.altSvc.enabled must be true or false");
 		assertThatIllegalArgumentException().isThrownBy(() -> module.setAltSvcMaxAge("-1"))

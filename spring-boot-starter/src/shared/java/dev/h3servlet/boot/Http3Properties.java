@@ -96,6 +96,12 @@ public class Http3Properties {
 	private DataSize udpSendBufferSize = DataSize.ofMegabytes(4);
 
 	/**
+	 * UDP sockets on the HTTP/3 port, each served by its own event loop thread (netty transport only). One socket
+	 * processes QUIC packets on at most one core. Defaults to the transport's choice.
+	 */
+	private @Nullable Integer eventLoops;
+
+	/**
 	 * Alt-Svc advertisement configuration.
 	 */
 	private final AltSvc altSvc = new AltSvc();
@@ -202,6 +208,14 @@ public class Http3Properties {
 
 	public void setUdpSendBufferSize(DataSize udpSendBufferSize) {
 		this.udpSendBufferSize = udpSendBufferSize;
+	}
+
+	public @Nullable Integer getEventLoops() {
+		return this.eventLoops;
+	}
+
+	public void setEventLoops(@Nullable Integer eventLoops) {
+		this.eventLoops = eventLoops;
 	}
 
 	public AltSvc getAltSvc() {

@@ -36,6 +36,7 @@ final class Http3SettingsMapper {
 				(size) -> settings.udpReceiveBufferSize(toInt(size)));
 		apply("udp-send-buffer-size", properties.getUdpSendBufferSize(),
 				(size) -> settings.udpSendBufferSize(toInt(size)));
+		apply("event-loops", properties.getEventLoops(), settings::eventLoops);
 		apply("alt-svc.enabled", properties.getAltSvc().isEnabled(), settings::altSvcEnabled);
 		apply("alt-svc.max-age", properties.getAltSvc().getMaxAge(), settings::altSvcMaxAge);
 		return settings.build();

@@ -50,7 +50,7 @@ class Http3PropertiesTests {
 				Map.entry("server.http3.stream-idle-timeout", "2m"),
 				Map.entry("server.http3.pem-work-dir", "/tmp/h3-pem"),
 				Map.entry("server.http3.udp-receive-buffer-size", "2MB"),
-				Map.entry("server.http3.udp-send-buffer-size", "1MB"),
+				Map.entry("server.http3.udp-send-buffer-size", "1MB"), Map.entry("server.http3.event-loops", "2"),
 				Map.entry("server.http3.alt-svc.enabled", "false"), Map.entry("server.http3.alt-svc.max-age", "1h"));
 		Http3Properties properties = bind(values);
 		assertThat(properties.isEnabled()).isTrue();
@@ -66,6 +66,7 @@ class Http3PropertiesTests {
 		assertThat(settings.pemWorkDir()).isEqualTo(Path.of("/tmp/h3-pem"));
 		assertThat(settings.udpReceiveBufferSize()).isEqualTo(2 * 1024 * 1024);
 		assertThat(settings.udpSendBufferSize()).isEqualTo(1024 * 1024);
+		assertThat(settings.eventLoops()).isEqualTo(2);
 		assertThat(settings.altSvcEnabled()).isFalse();
 		assertThat(settings.altSvcMaxAge()).isEqualTo(Duration.ofHours(1));
 	}
@@ -90,6 +91,8 @@ class Http3PropertiesTests {
 		assertRejected("server.http3.stream-idle-timeout", "0ms");
 		assertRejected("server.http3.udp-receive-buffer-size", "0B");
 		assertRejected("server.http3.udp-send-buffer-size", "4GB");
+		assertRejected("server.http3.event-loops", "0");
+		assertRejected("server.http3.event-loops", "257");
 		assertRejected("server.http3.alt-svc.max-age", "-1s");
 	}
 

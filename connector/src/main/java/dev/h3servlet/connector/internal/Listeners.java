@@ -72,6 +72,13 @@ public final class Listeners {
 				describeAdvertising(port, settings));
 	}
 
+	/** As {@link #logStarted(Logger, String, String, int, Http3Settings)}, ending with how the sockets are served. */
+	public static void logStarted(Logger logger, String transport, String host, int port, Http3Settings settings,
+			String sockets) {
+		logger.info("HTTP/3 (QUIC, {}) listening on udp://{}:{}; {}; {}", transport, describeHost(host), port,
+				describeAdvertising(port, settings), sockets);
+	}
+
 	private static String describeAdvertising(int port, Http3Settings settings) {
 		if (!settings.altSvcEnabled()) {
 			return "not advertised (Alt-Svc disabled)";

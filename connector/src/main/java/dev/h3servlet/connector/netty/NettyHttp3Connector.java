@@ -3,6 +3,7 @@ package dev.h3servlet.connector.netty;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,23 +17,17 @@ import dev.h3servlet.connector.Http3Settings;
 import dev.h3servlet.connector.Http3Transport;
 import dev.h3servlet.connector.internal.KeyStoreCheck;
 import dev.h3servlet.connector.internal.Listeners;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.http3.DefaultHttp3SettingsFrame;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
 import io.netty.handler.codec.http3.Http3SettingsFrame;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.AbstractConnectionFactory;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
@@ -62,6 +57,9 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 
 	/** Concurrent request streams per connection unless set: as many as Jetty's HTTP/2 default, twice over. */
 	static final long DEFAULT_MAX_STREAMS = 256;
+
+	/** UDP sockets, each on its own event loop, unless set. */
+	static final int DEFAULT_EVENT_LOOPS = 1;
 
 	/** Connection receive window unless set: Jetty's HTTP/3 default. */
 	static final long DEFAULT_SESSION_WINDOW = 24 * 1024 * 1024;
@@ -94,9 +92,7 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 
 	private final CompletableFuture<Void> shutdownDone = new CompletableFuture<>();
 
-	private volatile EventLoopGroup group;
-
-	private volatile Channel channel;
+	private volatile UdpSockets sockets;
 
 	private volatile int localPort = -1;
 
@@ -166,6 +162,11 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 		return this.httpConfiguration;
 	}
 
+	/** UDP sockets (and event loops): the setting, else {@link #DEFAULT_EVENT_LOOPS}. */
+	int eventLoops() {
+		return (this.settings.eventLoops() != null) ? this.settings.eventLoops() : DEFAULT_EVENT_LOOPS;
+	}
+
 	long streamIdleTimeoutMillis() {
 		return (this.settings.streamIdleTimeout() != null) ? this.settings.streamIdleTimeout().toMillis()
 				: DEFAULT_STREAM_IDLE_TIMEOUT_MILLIS;
@@ -177,7 +178,7 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 	 */
 	@Override
 	public void open() throws IOException {
-		if (this.channel != null) {
+		if (this.sockets != null) {
 			return;
 		}
 		NativeQuic.requireAvailable();
@@ -185,28 +186,25 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 		String host = (this.settings.host() != null) ? this.settings.host() : this.tlsConnector.getHost();
 		setPort(port);
 		setHost(host);
-		EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("h3servlet-quic"),
-				NioIoHandler.newFactory());
+		UdpSockets.Options options = new UdpSockets.Options(eventLoops(),
+				Boolean.parseBoolean(System.getProperty("h3servlet.epoll", "true")),
+				Boolean.parseBoolean(System.getProperty("h3servlet.gso", "true")),
+				Boolean.parseBoolean(System.getProperty("h3servlet.gro", "false")),
+				this.settings.udpReceiveBufferSize(), this.settings.udpSendBufferSize());
 		try {
-			Channel channel = new Bootstrap().group(group)
-				.channel(NioDatagramChannel.class)
-				.option(ChannelOption.SO_RCVBUF, this.settings.udpReceiveBufferSize())
-				.option(ChannelOption.SO_SNDBUF, this.settings.udpSendBufferSize())
-				.handler(new DatagramCounter(this.statistics))
-				.bind((host != null) ? new InetSocketAddress(host, port) : new InetSocketAddress(port))
-				.syncUninterruptibly()
-				.channel();
+			UdpSockets sockets = UdpSockets.bind(
+					(host != null) ? new InetSocketAddress(host, port) : new InetSocketAddress(port), options,
+					new DatagramCounter(this.statistics));
+			Channel channel = sockets.channels().get(0);
 			Listeners.warnIfSmaller(logger, "receive", channel.config().getOption(ChannelOption.SO_RCVBUF),
 					this.settings.udpReceiveBufferSize());
 			Listeners.warnIfSmaller(logger, "send", channel.config().getOption(ChannelOption.SO_SNDBUF),
 					this.settings.udpSendBufferSize());
-			this.group = group;
-			this.channel = channel;
-			this.localPort = ((InetSocketAddress) channel.localAddress()).getPort();
+			this.sockets = sockets;
+			this.localPort = sockets.localPort();
 		}
 		catch (Exception ex) {
 			// Netty rethrows the bind's checked exception as it is.
-			group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
 			if (Listeners.isBindFailure(ex)) {
 				throw Listeners.bindFailure(port, host, ex);
 			}
@@ -220,18 +218,19 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 		try {
 			open();
 			QuicSslContext sslContext = QuicTls.serverContext(this.sslContextFactory);
-			this.channel.pipeline().addLast(quicCodec(sslContext));
+			this.sockets.addCodec(quicCodec(sslContext));
 			super.doStart();
 		}
 		catch (Exception | Error ex) {
 			closeOnFailedStart(ex);
 			throw ex;
 		}
-		Listeners.logStarted(logger, "netty transport", getHost(), this.localPort, this.settings);
+		Listeners.logStarted(logger, "netty transport", getHost(), this.localPort, this.settings,
+				this.sockets.describe());
 	}
 
 	/** Netty's QUIC server codec with every QUIC setting applied: the one place they are. */
-	private ChannelHandler quicCodec(QuicSslContext sslContext) {
+	private QuicServerCodecBuilder quicCodec(QuicSslContext sslContext) {
 		long streamWindow = valueOr(this.settings.streamReceiveWindow(), DEFAULT_STREAM_WINDOW);
 		return Http3.newQuicServerCodecBuilder()
 			.sslContext(sslContext)
@@ -250,8 +249,7 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 					initConnection(quicChannel);
 				}
 
-			})
-			.build();
+			});
 	}
 
 	private void initConnection(QuicChannel quicChannel) {
@@ -374,9 +372,9 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 
 	@Override
 	public void close() {
-		Channel channel = this.channel;
-		if (channel != null) {
-			channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+		UdpSockets sockets = this.sockets;
+		if (sockets != null) {
+			sockets.close();
 		}
 		super.close();
 	}
@@ -392,19 +390,18 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 	}
 
 	private void shutdownGroup() {
-		EventLoopGroup group = this.group;
-		this.group = null;
-		this.channel = null;
+		UdpSockets sockets = this.sockets;
+		this.sockets = null;
 		this.localPort = -1;
-		if (group != null) {
-			group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+		if (sockets != null) {
+			sockets.shutdown();
 		}
 	}
 
 	@Override
 	public boolean isOpen() {
-		Channel channel = this.channel;
-		return channel != null && channel.isOpen();
+		UdpSockets sockets = this.sockets;
+		return sockets != null && sockets.isOpen();
 	}
 
 	@Override
@@ -414,7 +411,14 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 
 	@Override
 	public Object getTransport() {
-		return this.channel;
+		UdpSockets sockets = this.sockets;
+		return (sockets != null) ? sockets.channels().get(0) : null;
+	}
+
+	/** The UDP sockets while open (one per event loop), else none. */
+	List<Channel> sockets() {
+		UdpSockets sockets = this.sockets;
+		return (sockets != null) ? sockets.channels() : List.of();
 	}
 
 	@Override

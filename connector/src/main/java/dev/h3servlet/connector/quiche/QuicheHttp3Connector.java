@@ -197,6 +197,10 @@ public final class QuicheHttp3Connector extends QuicheServerConnector implements
 		}
 		Listeners.logStarted(logger, "jetty-quiche transport, quiche " + this.binding + " binding", getHost(),
 				getLocalPort(), this.settings);
+		if (this.settings.eventLoops() != null && this.settings.eventLoops() != 1) {
+			logger.warn("HTTP/3: eventLoops={} is a netty transport setting; the jetty-quiche transport serves its "
+					+ "one UDP socket on Jetty's selector, so it is ignored", this.settings.eventLoops());
+		}
 	}
 
 	@Override

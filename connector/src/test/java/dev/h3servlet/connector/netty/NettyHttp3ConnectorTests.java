@@ -107,6 +107,49 @@ class NettyHttp3ConnectorTests {
 	}
 
 	@Test
+	void moreEventLoopsServeOnePortFromOneSocketEach() throws Exception {
+		Server server = startServer(settings().eventLoops(3).build());
+		NettyHttp3Connector connector = (NettyHttp3Connector) http3(server);
+		List<NettyHttp3Client> clients = new ArrayList<>();
+		try {
+			for (int i = 0; i < 8; i++) {
+				clients.add(connect(connector.getLocalPort()));
+			}
+			for (NettyHttp3Client client : clients) {
+				assertThat(client.send(NettyHttp3Client.Request.get("/")).bodyAsString()).isEqualTo("HTTP/3.0");
+			}
+			assertThat(connector.getStatistics().getOpenConnections()).isEqualTo(8);
+		}
+		finally {
+			for (NettyHttp3Client client : clients) {
+				client.close();
+			}
+		}
+		assertThat(connector.sockets()).hasSize(3)
+			.allSatisfy((channel) -> assertThat(((InetSocketAddress) channel.localAddress()).getPort())
+				.isEqualTo(connector.getLocalPort()));
+		assertThat(connector.sockets()).extracting((channel) -> channel.eventLoop()).doesNotHaveDuplicates();
+	}
+
+	@Test
+	void aClientWhoseAddressChangesStaysOnItsConnectionWhicheverSocketItsPacketsReach() throws Exception {
+		// With 4 sockets the kernel hashes a client's new port to any of them (3 times in 4 to another one than
+		// before): the connection lives in the codec of the socket its handshake reached, and Netty's dispatcher hands
+		// that codec the packets another socket reads. Without it, a moved client's next request fails. One move per
+		// connection: Netty's client gives the server one spare connection ID, which a second move would need.
+		Server server = startServer(settings().eventLoops(4).build());
+		NettyHttp3Connector connector = (NettyHttp3Connector) http3(server);
+		for (int i = 0; i < 6; i++) {
+			try (QuicRelay relay = new QuicRelay(local(connector), QuicRelay.Mode.PASS, null);
+					NettyHttp3Client client = connect(relay.address())) {
+				assertThat(client.send(NettyHttp3Client.Request.get("/")).bodyAsString()).isEqualTo("HTTP/3.0");
+				relay.rebind();
+				assertThat(client.send(NettyHttp3Client.Request.get("/")).bodyAsString()).isEqualTo("HTTP/3.0");
+			}
+		}
+	}
+
+	@Test
 	void theKeyNeverReachesTheDiskEvenWithAPemWorkDirectoryConfigured() throws Exception {
 		Path pemDir = Files.createDirectory(directory.resolve("pem-unused"));
 		Server server = startServer(settings().pemWorkDir(pemDir).build());

@@ -7,15 +7,21 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A UDP relay between a QUIC client and a server on loopback that can tamper with the Retry token a client sends back:
  * send it from another port than the one the token was issued to, change a byte of it, or run a hook (move the
  * server's clock) before it goes on. It reads QUIC long headers only as far as the token (RFC 9000 17.2): the client's
- * Initial packets are otherwise passed on as they are.
+ * Initial packets are otherwise passed on as they are. It can also move the client to another address mid-connection
+ * ({@link #rebind()}), as a NAT rebinding does.
  */
 final class QuicRelay implements AutoCloseable {
+
+	/** Local ports {@link #rebind()} moves the client to, in turn. */
+	static final int REBIND_PORTS = 8;
 
 	enum Mode {
 
@@ -42,6 +48,8 @@ final class QuicRelay implements AutoCloseable {
 
 	private final DatagramChannel second;
 
+	private final List<DatagramChannel> rebound = new ArrayList<>();
+
 	private final Selector selector;
 
 	private final Thread thread;
@@ -49,6 +57,10 @@ final class QuicRelay implements AutoCloseable {
 	private final AtomicInteger tokensSeen = new AtomicInteger();
 
 	private volatile SocketAddress client;
+
+	private volatile DatagramChannel out;
+
+	private int rebinds;
 
 	private volatile boolean running = true;
 
@@ -62,9 +74,16 @@ final class QuicRelay implements AutoCloseable {
 		this.front = open();
 		this.first = open();
 		this.second = open();
+		this.out = this.first;
+		for (int i = 0; i < REBIND_PORTS; i++) {
+			this.rebound.add(open());
+		}
 		this.front.register(this.selector, SelectionKey.OP_READ);
 		this.first.register(this.selector, SelectionKey.OP_READ);
 		this.second.register(this.selector, SelectionKey.OP_READ);
+		for (DatagramChannel channel : this.rebound) {
+			channel.register(this.selector, SelectionKey.OP_READ);
+		}
 		this.thread = new Thread(this::relay, "quic-relay");
 		this.thread.setDaemon(true);
 		this.thread.start();
@@ -80,6 +99,17 @@ final class QuicRelay implements AutoCloseable {
 	/** Where clients connect. */
 	InetSocketAddress address() throws IOException {
 		return (InetSocketAddress) this.front.getLocalAddress();
+	}
+
+	/**
+	 * From now on, the client's packets reach the server from another local port than before (one of
+	 * {@value #REBIND_PORTS}, in turn): the server sees the client's address change, as after a NAT rebinding.
+	 * @return the new port
+	 */
+	int rebind() throws IOException {
+		DatagramChannel next = this.rebound.get(this.rebinds++ % REBIND_PORTS);
+		this.out = next;
+		return ((InetSocketAddress) next.getLocalAddress()).getPort();
 	}
 
 	/** Client Initial packets seen carrying a token. */
@@ -123,7 +153,7 @@ final class QuicRelay implements AutoCloseable {
 	private void fromClient(ByteBuffer datagram) throws IOException {
 		int token = tokenOffset(datagram);
 		if (token < 0) {
-			this.first.send(datagram, this.server);
+			this.out.send(datagram, this.server);
 			return;
 		}
 		this.tokensSeen.incrementAndGet();
@@ -173,6 +203,9 @@ final class QuicRelay implements AutoCloseable {
 		this.front.close();
 		this.first.close();
 		this.second.close();
+		for (DatagramChannel channel : this.rebound) {
+			channel.close();
+		}
 	}
 
 }
