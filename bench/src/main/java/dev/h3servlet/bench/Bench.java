@@ -17,7 +17,9 @@ import dev.h3servlet.bench.Results.Row;
 import dev.h3servlet.bench.Results.Section;
 import dev.h3servlet.bench.Results.Stats;
 import dev.h3servlet.connector.DevelopmentCertificate;
+import dev.h3servlet.connector.testing.Chromium;
 import dev.h3servlet.connector.testing.NettyHttp3Client;
+import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http3.client.HTTP3Client;
 
@@ -26,8 +28,8 @@ import org.eclipse.jetty.http3.client.HTTP3Client;
  * Netty's HTTP/3 server as a peer) and measures it from this JVM with one client stack for all protocols. Prints a
  * table with the h3÷h2 ratios and writes {@code target/bench-results.json}. See bench/README.md.
  * <pre>
- * java -jar bench/target/h3servlet-bench.jar [--quick] [--uploads N | --downloads N] [--no-java25] [--no-netty]
- *      [--java25 DIR] [--server key=value]... [--client key=value]... [--out FILE]
+ * java -jar bench/target/h3servlet-bench.jar [--quick] [--uploads N | --downloads N] [--browser chromium]
+ *      [--no-java25] [--no-netty] [--java25 DIR] [--server key=value]... [--client key=value]... [--out FILE]
  * </pre>
  */
 public final class Bench {
@@ -153,6 +155,9 @@ public final class Bench {
 				bridgeOverhead(bridge, server, "Java " + Runtime.Version.parse(server.java).feature());
 			}
 		}
+		if (this.options.spring && this.options.extras) {
+			spring(javas.get(0).home);
+		}
 		if (this.options.netty) {
 			netty(javas.get(0).home, jettyH3.isEmpty() ? null : jettyH3.values().iterator().next());
 		}
@@ -184,47 +189,23 @@ public final class Bench {
 	 */
 	private void measure(Section section, Map<Protocol, String> bases, double sequentialTarget, int bulkRepeats)
 			throws Exception {
-		Options o = this.options;
 		List<Protocol> protocols = new ArrayList<>(bases.keySet());
-		Map<Protocol, SmallRequests> loads = new LinkedHashMap<>();
-		Map<Protocol, List<List<Double>>> values = new LinkedHashMap<>();
+		Map<String, SmallRequests> loads = new LinkedHashMap<>();
+		Map<String, SmallRuns> runs;
 		try {
 			for (Protocol protocol : protocols) {
-				loads.put(protocol, smallRequests(protocol, bases.get(protocol)));
-				values.put(protocol, List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+				loads.put(protocol.label, smallRequests(protocol, bases.get(protocol)));
 			}
-			progress("  warm-up " + protocols);
-			for (Protocol protocol : protocols) {
-				loads.get(protocol).sequential(o.warmupMillis);
-				loads.get(protocol).concurrent(o.warmupMillis);
-			}
-			for (int i = 0; i < o.repeats; i++) {
-				for (int k = 0; k < protocols.size(); k++) {
-					Protocol protocol = protocols.get((i + k) % protocols.size());
-					Load.Sequential run = loads.get(protocol).sequential(o.measureMillis);
-					values.get(protocol).get(0).add(run.perSecond());
-					values.get(protocol).get(1).add(run.p50Micros());
-					values.get(protocol).get(2).add(run.p99Micros());
-				}
-				for (int k = 0; k < protocols.size(); k++) {
-					Protocol protocol = protocols.get((i + k) % protocols.size());
-					values.get(protocol).get(3).add(loads.get(protocol).concurrent(o.measureMillis));
-				}
-			}
+			runs = interleaved(loads);
 		}
 		finally {
-			for (SmallRequests load : loads.values()) {
-				load.close();
-			}
+			closeAll(loads.values());
 		}
 		for (Protocol protocol : protocols) {
-			List<List<Double>> v = values.get(protocol);
-			row(section, "sequential GET", "req/s", true, sequentialTarget).put(protocol.label, Stats.of(v.get(0)));
-			row(section, "sequential GET p50", "us", false, null).put(protocol.label, Stats.of(v.get(1)));
-			row(section, "sequential GET p99", "us", false, null).put(protocol.label, Stats.of(v.get(2)));
-			row(section, "64 streams / 8 connections", "req/s", true, 0.7).put(protocol.label, Stats.of(v.get(3)));
-			progress("  " + protocol.label + ": sequential " + format(Stats.of(v.get(0))) + "; concurrent "
-					+ format(Stats.of(v.get(3))));
+			SmallRuns run = runs.get(protocol.label);
+			run.addTo(section, protocol.label, "", sequentialTarget, 0.7);
+			progress("  " + protocol.label + ": sequential " + format(Stats.of(run.perSecond)) + "; concurrent "
+					+ format(Stats.of(run.concurrent)));
 		}
 		for (Protocol protocol : protocols) {
 			if (protocol == Protocol.H3) {
@@ -234,6 +215,158 @@ public final class Bench {
 				bulk(section, protocol, bases.get(protocol), bulkRepeats);
 			}
 		}
+	}
+
+	/**
+	 * The small-request repeats of several loads: every load warmed up, then their repeats interleaved (the first load
+	 * of each round rotating), so that all see the same machine, JIT state and drift.
+	 */
+	private Map<String, SmallRuns> interleaved(Map<String, SmallRequests> loads) throws Exception {
+		Options o = this.options;
+		List<String> labels = new ArrayList<>(loads.keySet());
+		Map<String, SmallRuns> runs = new LinkedHashMap<>();
+		progress("  warm-up " + labels);
+		for (String label : labels) {
+			loads.get(label).sequential(o.warmupMillis);
+			loads.get(label).concurrent(o.warmupMillis);
+			runs.put(label, new SmallRuns());
+		}
+		for (int i = 0; i < o.repeats; i++) {
+			for (int k = 0; k < labels.size(); k++) {
+				String label = labels.get((i + k) % labels.size());
+				Load.Sequential run = loads.get(label).sequential(o.measureMillis);
+				runs.get(label).perSecond.add(run.perSecond());
+				runs.get(label).p50.add(run.p50Micros());
+				runs.get(label).p99.add(run.p99Micros());
+			}
+			for (int k = 0; k < labels.size(); k++) {
+				String label = labels.get((i + k) % labels.size());
+				runs.get(label).concurrent.add(loads.get(label).concurrent(o.measureMillis));
+			}
+		}
+		return runs;
+	}
+
+	/** The samples of one load's small-request repeats. */
+	private static final class SmallRuns {
+
+		final List<Double> perSecond = new ArrayList<>();
+
+		final List<Double> p50 = new ArrayList<>();
+
+		final List<Double> p99 = new ArrayList<>();
+
+		final List<Double> concurrent = new ArrayList<>();
+
+		/** Four rows ({@code prefix} + sequential GET, p50, p99, 64 streams), this load's cells in {@code column}. */
+		void addTo(Section section, String column, String prefix, Double sequentialTarget, Double concurrentTarget) {
+			row(section, prefix + "sequential GET", "req/s", true, sequentialTarget).put(column, Stats.of(this.perSecond));
+			row(section, prefix + "sequential GET p50", "us", false, null).put(column, Stats.of(this.p50));
+			row(section, prefix + "sequential GET p99", "us", false, null).put(column, Stats.of(this.p99));
+			row(section, prefix + "64 streams / 8 connections", "req/s", true, concurrentTarget).put(column,
+					Stats.of(this.concurrent));
+		}
+
+	}
+
+	private static void closeAll(Iterable<SmallRequests> loads) throws Exception {
+		for (SmallRequests load : loads) {
+			load.close();
+		}
+	}
+
+	/**
+	 * Spring apps: the demo (Spring MVC on Boot's Jetty with the h3servlet starter, unchanged) over h2 and h3, its JSON
+	 * endpoint and a static resource; and the peer a Spring user would otherwise pick for HTTP/3, WebFlux on Reactor
+	 * Netty, answering the same JSON. Both fat jars run at once on the harness's Java; all loads interleaved.
+	 */
+	private void spring(Path javaHome) throws Exception {
+		progress("Spring: the demo (Spring MVC + h3servlet) and WebFlux on Reactor Netty");
+		List<String> jvm = List.of("-Xmx1g", "-XX:+UseParallelGC");
+		List<String> tls = List.of("--server.port=0", "--server.address=127.0.0.1",
+				"--server.ssl.key-store=" + this.keyStore, "--server.ssl.key-store-password=" + PASSWORD,
+				"--server.ssl.key-store-type=PKCS12");
+		Map<String, SmallRequests> loads = new LinkedHashMap<>();
+		try (ServerProcess demo = ServerProcess.startJar(javaHome, ServerProcess.demoJar(), jvm, tls,
+				ReadySignal.springBootLog("dev.h3servlet.demo.boot.DemoApplication"));
+				ServerProcess webflux = ServerProcess.startJar(javaHome, ServerProcess.webFluxJar(), jvm, tls,
+						ReadySignal.BENCH_READY)) {
+			String json = "/api/info";
+			String css = "/h3servlet.css";
+			byte[] stylesheet = staticResource(demo, css);
+			loads.put("mvc h2 json", SmallRequests.jetty(this.load, Protocol.H2, base(demo.tlsPort) + json,
+					(response) -> jsonProblem(response.getStatus(), response.getContentAsString(), "HTTP/2.0")));
+			loads.put("mvc h3 json", SmallRequests.netty(new NettyH3Load(demo.h3Port, this.certificate), json,
+					(response) -> jsonProblem(response.status(), response.bodyAsString(), "HTTP/3.0")));
+			loads.put("webflux h2 json", SmallRequests.jetty(this.load, Protocol.H2, base(webflux.tlsPort) + json,
+					(response) -> jsonProblem(response.getStatus(), response.getContentAsString(), "HTTP/2.0")));
+			loads.put("webflux h3 json", SmallRequests.netty(new NettyH3Load(webflux.h3Port, this.certificate), json,
+					(response) -> jsonProblem(response.status(), response.bodyAsString(), "HTTP/3.0")));
+			loads.put("mvc h2 static", SmallRequests.jetty(this.load, Protocol.H2, base(demo.tlsPort) + css,
+					(response) -> staticProblem(response.getStatus(), response.getContent(), stylesheet)));
+			loads.put("mvc h3 static", SmallRequests.netty(new NettyH3Load(demo.h3Port, this.certificate), css,
+					(response) -> staticProblem(response.status(), response.body(), stylesheet)));
+			Map<String, SmallRuns> runs = interleaved(loads);
+			Section mvc = this.results.section("Spring MVC: the demo app (Spring Boot " + springBootVersion()
+					+ ", its Jetty, the h3servlet starter; h3 transport " + demo.binding + "), server Java " + demo.java,
+					List.of("h2", "h3"), "h3", "h2");
+			runs.get("mvc h2 json").addTo(mvc, "h2", "JSON " + json + " ", 0.7, 0.6);
+			runs.get("mvc h3 json").addTo(mvc, "h3", "JSON " + json + " ", 0.7, 0.6);
+			runs.get("mvc h2 static").addTo(mvc, "h2", "static " + css + " ", 0.7, 0.6);
+			runs.get("mvc h3 static").addTo(mvc, "h3", "static " + css + " ", 0.7, 0.6);
+			mvc.notes.add("the JSON answer names the protocol Spring MVC saw, checked on every request; the static "
+					+ "resource (" + stylesheet.length + " bytes) is compared byte for byte");
+			Section peer = this.results.section("Spring over HTTP/3, the same JSON: Spring MVC + h3servlet vs Spring "
+					+ "WebFlux on " + webflux.binding + " (its HTTP/3 server), server Java " + webflux.java,
+					List.of("mvc-h3", "webflux-h3", "webflux-h2"), "mvc-h3", "webflux-h3");
+			runs.get("mvc h3 json").addTo(peer, "mvc-h3", "", 1.0, 1.0);
+			runs.get("webflux h3 json").addTo(peer, "webflux-h3", "", 1.0, 1.0);
+			runs.get("webflux h2 json").addTo(peer, "webflux-h2", "", 1.0, 1.0);
+			peer.notes.add("Spring Boot cannot switch Reactor Netty to HTTP/3: the peer serves its HttpHandler from a "
+					+ "second Reactor Netty server (bench-webflux), with a Retry before each connection as ours");
+		}
+		catch (Exception ex) {
+			failed(this.results.section("Spring", List.of("value"), null, null), "Spring rows", ex);
+		}
+		finally {
+			closeAll(loads.values());
+		}
+	}
+
+	/** The Spring Boot version the demo jar was built with (its manifest's {@code Spring-Boot-Version}). */
+	private static String springBootVersion() throws java.io.IOException {
+		try (java.util.jar.JarFile jar = new java.util.jar.JarFile(ServerProcess.demoJar().toFile())) {
+			return jar.getManifest().getMainAttributes().getValue("Spring-Boot-Version");
+		}
+	}
+
+	private static String base(int port) {
+		return "https://127.0.0.1:" + port;
+	}
+
+	/** The static resource as the demo serves it over h2, to compare every later answer with. */
+	private byte[] staticResource(ServerProcess demo, String path) throws Exception {
+		HttpClient client = this.load.newClient(Protocol.H2, 1);
+		try {
+			ContentResponse response = client.GET(base(demo.tlsPort) + path);
+			Load.check(response.getStatus() == 200 && response.getContent().length > 0,
+					() -> path + " answered " + response.getStatus());
+			return response.getContent();
+		}
+		finally {
+			client.stop();
+		}
+	}
+
+	private static String jsonProblem(int status, String body, String protocol) {
+		return (status == 200 && body.contains("\"protocol\":\"" + protocol + "\"")) ? null
+				: "JSON answered " + status + ": " + body;
+	}
+
+	private static String staticProblem(int status, byte[] body, byte[] expected) {
+		return (status == 200 && java.util.Arrays.equals(body, expected)) ? null
+				: "static resource answered " + status + " with " + body.length + " bytes, not the "
+						+ expected.length + " expected";
 	}
 
 	private SmallRequests smallRequests(Protocol protocol, String base) throws Exception {
@@ -327,56 +460,52 @@ public final class Bench {
 
 	/**
 	 * {@code --ab key=value,...}: two Jetty servers at once, A with the {@code --server} tuning and B with the change
-	 * on top, measured over h3 in alternating repeats (so both see the same machine): B÷A is the change's effect.
+	 * on top (entries starting with {@code -} are JVM options for B), measured over h3 with Netty's client in
+	 * alternating repeats (so both see the same machine): B÷A is the change's effect.
 	 */
 	private void abCompare(Path javaHome) throws Exception {
-		List<String> change = List.of(this.options.ab.split(","));
 		List<String> argsB = new ArrayList<>(List.of(this.keyStore.toString(), PASSWORD, "true"));
 		argsB.addAll(this.options.server);
-		argsB.addAll(change);
+		List<String> jvmB = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC"));
+		jvmB.addAll(this.options.serverJvm);
+		List<String> change = List.of(this.options.ab.split(","));
+		for (String entry : change) {
+			(entry.startsWith("-") ? jvmB : argsB).add(entry);
+		}
 		try (ServerProcess a = startJetty(javaHome, true);
-				ServerProcess b = ServerProcess.start(javaHome, BenchServer.class, List.of("-Xmx1g", "-XX:+UseParallelGC"),
-						argsB)) {
-			Section section = this.results.section("A/B over h3, server Java " + a.java + ": B = A + " + change,
-					List.of("A", "B"), "B", "A");
+				ServerProcess b = ServerProcess.start(javaHome, BenchServer.class, jvmB, argsB);
+				SmallRequests smallA = SmallRequests.netty(new NettyH3Load(a.h3Port, this.certificate), "/s/small");
+				SmallRequests smallB = SmallRequests.netty(new NettyH3Load(b.h3Port, this.certificate), "/s/small")) {
+			Section section = this.results.section("A/B over h3 (Netty's client), server Java " + a.java + ": B = A + "
+					+ change, List.of("A", "B"), "B", "A");
 			Map<String, List<List<Double>>> values = new LinkedHashMap<>();
+			List<SmallRequests> small = List.of(smallA, smallB);
+			for (SmallRequests server : small) {
+				server.sequential(this.options.warmupMillis);
+				server.concurrent(this.options.warmupMillis);
+			}
 			for (int i = 0; i < this.options.repeats; i++) {
-				for (ServerProcess server : List.of(a, b)) {
-					int column = (server == a) ? 0 : 1;
-					String base = "https://127.0.0.1:" + server.h3Port + "/s/";
-					HttpClient client = this.load.newClient(Protocol.H3, 1);
+				for (int column : (i % 2 == 0) ? new int[] { 0, 1 } : new int[] { 1, 0 }) {
+					ServerProcess server = (column == 0) ? a : b;
 					try {
-						if (i == 0) {
-							Load.sequential(client, base + "small", this.options.warmupMillis, 100_000, Protocol.H3);
-						}
-						Load.Sequential seq = Load.sequential(client, base + "small", this.options.measureMillis, 100_000,
-								Protocol.H3);
+						Load.Sequential seq = small.get(column).sequential(this.options.measureMillis);
 						add(values, "sequential GET|req/s", column, seq.perSecond());
 						add(values, "sequential GET p50|us", column, seq.p50Micros());
-						add(values, this.options.downloadMb + " MB download|MB/s", column,
-								Load.download(client, base + "download", this.options.downloadBytes, Protocol.H3));
-						Load.Transfer upload = Load.upload(client, base + "upload", this.uploadBody, this.uploadSha256,
-								Protocol.H3, 30);
-						add(values, "10 MB upload|MB/s", column,
-								upload.intact() ? upload.megabytesPerSecond(UPLOAD_BYTES) : Double.NaN);
-						if (!upload.intact()) {
-							section.notes.add((column == 0 ? "A" : "B") + " upload failed: " + upload.failure());
-						}
+						add(values, "sequential GET p99|us", column, seq.p99Micros());
+						add(values, "64 streams / 8 connections|req/s", column,
+								small.get(column).concurrent(this.options.measureMillis));
 						Section probe = new Section("", List.of(), null, null);
 						bulkH3(probe, java.net.URI.create("https://127.0.0.1:" + server.h3Port + "/s/"),
 								this.options.bulkRepeats);
 						for (Row row : probe.rows) {
 							Stats stats = row.values.values().iterator().next();
-							add(values, row.label + " (netty client)|" + row.unit, column,
+							add(values, row.label + "|" + row.unit, column,
 									(stats.samples().length > 0) ? stats.median() : Double.NaN);
 						}
 						section.notes.addAll(probe.notes);
 					}
 					catch (Exception ex) {
 						failed(section, (column == 0 ? "A" : "B") + " repeat " + (i + 1), ex);
-					}
-					finally {
-						client.stop();
 					}
 				}
 				progress("  repeat " + (i + 1) + ": " + values);
@@ -586,65 +715,209 @@ public final class Bench {
 		}
 		section.row("Server.start()", "ms", false, null).put("h1+h2", Stats.of(startWithout)).put("h1+h2+h3", Stats.of(startWith));
 		section.row("JVM launch to ready", "ms", false, null).put("h1+h2", Stats.of(readyWithout)).put("h1+h2+h3", Stats.of(readyWith));
+		if (this.options.spring) {
+			demoStartup(javaHome, section);
+		}
 	}
 
 	/**
-	 * {@code --uploads N} / {@code --downloads N}: N transfers over h3 with Jetty's client, each on a new connection;
-	 * counts intact, stalled and otherwise failed ones. Bounded by the count and by {@code --soak-minutes}.
+	 * The demo app started with {@code server.http3.enabled} false and true in turn: Boot's own measure of its start
+	 * ({@code Started ... (process running for Y)}, the JVM's uptime when the application is ready).
+	 */
+	private void demoStartup(Path javaHome, Section section) {
+		List<Double> without = new ArrayList<>();
+		List<Double> with = new ArrayList<>();
+		try {
+			for (int i = 0; i < this.options.repeats; i++) {
+				for (boolean h3 : new boolean[] { false, true }) {
+					List<String> args = List.of("--server.port=0", "--server.address=127.0.0.1",
+							"--server.ssl.key-store=" + this.keyStore, "--server.ssl.key-store-password=" + PASSWORD,
+							"--server.ssl.key-store-type=PKCS12", "--server.http3.enabled=" + h3);
+					try (ServerProcess demo = ServerProcess.startJar(javaHome, ServerProcess.demoJar(),
+							List.of("-Xmx1g", "-XX:+UseParallelGC"), args,
+							ReadySignal.springBootLog("dev.h3servlet.demo.boot.DemoApplication"))) {
+						Load.check(h3 == (demo.h3Port > 0), () -> "the demo's HTTP/3 listener: " + demo.h3Port);
+						(h3 ? with : without).add((double) demo.startMillis);
+					}
+				}
+			}
+		}
+		catch (Exception ex) {
+			failed(section, "demo start-up", ex);
+		}
+		section.row("demo app (Spring Boot): JVM start to Started", "ms", false, null)
+			.put("h1+h2", Stats.of(without))
+			.put("h1+h2+h3", Stats.of(with));
+	}
+
+	/**
+	 * {@code --uploads N} / {@code --downloads N}: N transfers over h3, counting intact, stalled (no end within
+	 * {@code --upload-timeout}) and otherwise failed ones, with the seconds per intact transfer and the wall time. With
+	 * Netty's HTTP/3 client every transfer has a connection of its own; with {@code --browser chromium} headless
+	 * Chromium makes them from a page ({@link BenchServer.BrowserPages}) in batches, a new process, and so a new QUIC
+	 * connection, per batch. Bounded by the count and by {@code --soak-minutes}.
 	 */
 	private void soak(Path javaHome, boolean upload, int count) throws Exception {
-		String what = upload ? "uploads of 10 MB" : "downloads of " + this.options.downloadMb + " MB";
-		progress(count + " " + what + " over h3, one new connection each");
-		try (ServerProcess server = startJetty(javaHome, true)) {
-			String url = "https://127.0.0.1:" + server.h3Port + (upload ? "/s/upload" : "/s/download");
-			int intact = 0;
-			int stalled = 0;
-			List<Double> seconds = new ArrayList<>();
-			List<String> failures = new ArrayList<>();
-			long deadline = System.nanoTime() + Duration.ofMinutes(this.options.soakMinutes).toNanos();
-			int done = 0;
-			for (; done < count && System.nanoTime() < deadline; done++) {
-				HttpClient client = this.load.newClient(Protocol.H3, 1);
-				try {
-					Load.Transfer transfer = upload
-							? Load.upload(client, url, this.uploadBody, this.uploadSha256, Protocol.H3,
-									this.options.uploadTimeoutSeconds)
-							: Load.downloadOnce(client, url, this.options.downloadBytes, Protocol.H3,
-									this.options.uploadTimeoutSeconds);
-					seconds.add(transfer.seconds());
-					if (transfer.intact()) {
-						intact++;
-					}
-					else {
-						failures.add("#" + (done + 1) + ": " + transfer.failure());
-					}
-					if (transfer.stalled()) {
-						stalled++;
-					}
-				}
-				finally {
-					client.stop();
-				}
-				if ((done + 1) % 20 == 0) {
-					progress("  " + (done + 1) + " done, " + intact + " intact, " + stalled + " stalled");
-				}
-			}
-			Section section = this.results.section((upload ? "Uploads: " : "Downloads: ") + done + " of " + count
-					+ " " + what + " over h3, server Java " + server.java + ", one new connection each",
-					List.of("value"), null, null);
-			section.row("intact", "count", true, null).put("value", intact);
-			section.row("stalled (no end in " + this.options.uploadTimeoutSeconds + " s)", "count", false, null)
-				.put("value", stalled);
-			section.row("failed otherwise", "count", false, null).put("value", done - intact - stalled);
-			section.row("time per transfer", "s", false, null).put("value", Stats.of(seconds));
-			Stats stats = Stats.of(seconds);
-			section.notes.add(String.format(Locale.ROOT, "time per transfer: min %.2f s, median %.2f s, max %.2f s",
-					stats.min(), stats.median(), stats.max()));
-			if (done < count) {
-				section.notes.add("stopped after " + done + ": --soak-minutes " + this.options.soakMinutes + " elapsed");
-			}
-			failures.stream().limit(10).forEach(section.notes::add);
+		Options o = this.options;
+		boolean chromium = o.browser != null;
+		if (chromium && !Chromium.isInstalled()) {
+			throw new IllegalStateException("--browser chromium: " + Chromium.NOT_INSTALLED);
 		}
+		int batch = !chromium ? 1 : (o.browserBatch > 0) ? o.browserBatch : upload ? 10 : 5;
+		String what = upload ? "uploads of 10 MB" : "downloads of " + o.downloadMb + " MB";
+		String how = chromium ? "headless Chromium (fetch from a page), a new process = a new QUIC connection per "
+				+ "batch of " + batch + " transfers" : "Netty's HTTP/3 client, a new connection per transfer";
+		progress(count + " " + what + " over h3 with " + how);
+		try (ServerProcess server = startJetty(javaHome, true)) {
+			SoakTally tally = new SoakTally();
+			long began = System.nanoTime();
+			long deadline = began + Duration.ofMinutes(o.soakMinutes).toNanos();
+			if (chromium) {
+				soakChromium(server.h3Port, upload, count, batch, deadline, tally);
+			}
+			else {
+				NettyH3Load h3 = new NettyH3Load(server.h3Port, this.certificate);
+				Duration timeout = Duration.ofSeconds(o.uploadTimeoutSeconds);
+				while (tally.done < count && System.nanoTime() < deadline) {
+					tally.add(upload ? h3.uploadOnce("/s/upload", this.uploadBody, this.uploadSha256, timeout)
+							: h3.downloadOnce("/s/download", o.downloadBytes, timeout), "");
+					if (tally.done % 10 == 0) {
+						progress("  " + tally);
+					}
+				}
+			}
+			double wall = (System.nanoTime() - began) / 1e9;
+			Section section = this.results.section((upload ? "Uploads: " : "Downloads: ") + tally.done + " of " + count
+					+ " " + what + " over h3, server Java " + server.java + ", " + how, List.of("value"), null, null);
+			section.row("intact", "count", true, null).put("value", tally.intact);
+			section.row("stalled (no end in " + o.uploadTimeoutSeconds + " s)", "count", false, null)
+				.put("value", tally.stalled);
+			section.row("failed otherwise", "count", false, null).put("value", tally.done - tally.intact - tally.stalled);
+			Stats stats = Stats.of(tally.seconds);
+			section.row("time per intact transfer", "s", false, null).put("value", stats);
+			section.row("wall time", "s", false, null).put("value", wall);
+			section.notes.add((stats.samples().length == 0)
+					? String.format(Locale.ROOT, "no intact transfer; wall time %.0f s", wall)
+					: String.format(Locale.ROOT, "time per intact transfer (request to checked answer): min %.2f s, "
+							+ "median %.2f s, max %.2f s; wall time %.0f s", stats.min(), stats.median(), stats.max(),
+							wall));
+			section.notes.addAll(tally.notes);
+			if (tally.done < count) {
+				section.notes.add("stopped after " + tally.done + ": --soak-minutes " + o.soakMinutes + " elapsed");
+			}
+			tally.failures.stream().limit(10).forEach(section.notes::add);
+			progress("  " + tally + String.format(Locale.ROOT, " in %.0f s", wall));
+		}
+	}
+
+	/**
+	 * The transfers of {@code --browser chromium}: batches of {@code batch} transfers, each batch one headless Chromium
+	 * process (forced onto QUIC for the server, trusting its key) that loads the page and prints its DOM, the results
+	 * in it. The page bounds each transfer by {@code --upload-timeout}; the process is bounded too.
+	 */
+	private void soakChromium(int h3Port, boolean upload, int count, int batch, long deadline, SoakTally tally)
+			throws Exception {
+		Options o = this.options;
+		String spki = DevelopmentCertificate.loadOrCreate(this.keyStore, PASSWORD, "CN=localhost", 2).spkiSha256Base64();
+		Path work = Path.of("target", "chromium", (upload ? "uploads-" : "downloads-") + System.currentTimeMillis());
+		long timeoutMillis = TimeUnit.SECONDS.toMillis(o.uploadTimeoutSeconds);
+		String expectedAnswer = UPLOAD_BYTES + " " + this.uploadSha256;
+		progress("  Chromium's output (DOM, log" + (o.browserNetLog ? ", net-log" : "") + ") in " + work.toAbsolutePath());
+		for (int number = 1; tally.done < count && System.nanoTime() < deadline; number++) {
+			int size = Math.min(batch, count - tally.done);
+			String run = "b" + number + "-" + Long.toHexString(System.nanoTime());
+			java.net.URI page = java.net.URI.create("https://127.0.0.1:" + h3Port + "/s/browser/page?mode="
+					+ (upload ? "upload" : "download") + "&count=" + size + "&bytes="
+					+ (upload ? UPLOAD_BYTES : o.downloadBytes) + "&timeoutMs=" + timeoutMillis + "&run=" + run);
+			Path output = work.resolve("batch-" + number);
+			String where = "batch " + number + " (" + output + ")";
+			Chromium.Result result;
+			long start = System.nanoTime();
+			try {
+				result = Chromium.forceQuicOn(page)
+					.trustSpki(spki)
+					.virtualTimeBudget(Duration.ZERO)
+					.netLog(o.browserNetLog)
+					.timeout(Duration.ofMillis(size * timeoutMillis + 120_000))
+					.dumpDom(page, output);
+			}
+			catch (java.io.IOException ex) {
+				double seconds = (System.nanoTime() - start) / 1e9;
+				for (int i = 0; i < size; i++) {
+					tally.add(new Load.Transfer(false, false, seconds, "no result: " + ex), where);
+				}
+				continue;
+			}
+			if (number == 1) {
+				tally.notes.add("browser: " + result.textOf("agent") + "; page loaded over " + result.textOf("page"));
+			}
+			if (!"h3".equals(result.textOf("page"))) {
+				tally.notes.add(where + ": the page itself loaded over " + result.textOf("page"));
+			}
+			Map<Integer, Load.Transfer> transfers = new LinkedHashMap<>();
+			String lines = result.textOf("results");
+			for (String line : (lines != null) ? lines.split("\n") : new String[0]) {
+				String[] fields = line.trim().split(" ", 5);
+				if (fields.length < 4 || !fields[0].matches("[0-9]+")) {
+					continue;
+				}
+				String detail = (fields.length == 5) ? fields[4] : "";
+				boolean intact = "intact".equals(fields[1]) && (!upload || detail.equals(expectedAnswer));
+				String failure = ("-".equals(fields[3]) ? "" : "over " + fields[3] + ": ") + detail
+						+ (upload ? " (expected " + expectedAnswer + ")" : "");
+				transfers.put(Integer.parseInt(fields[0]), new Load.Transfer(intact, "stalled".equals(fields[1]),
+						Double.parseDouble(fields[2]), intact ? null : failure));
+			}
+			for (int n = 1; n <= size; n++) {
+				Load.Transfer transfer = transfers.get(n);
+				tally.add((transfer != null) ? transfer : new Load.Transfer(false, false, Double.NaN, "no result in the "
+						+ "page (state " + result.textOf("state") + ", end " + result.textOf("end") + ", exit code "
+						+ result.exitCode() + ")"), where);
+			}
+			progress(String.format(Locale.ROOT, "  %s, batch %d in %.1f s", tally, number,
+					(System.nanoTime() - start) / 1e9));
+		}
+	}
+
+	/** The counts of a reliability run, and what went wrong. */
+	private static final class SoakTally {
+
+		int done;
+
+		int intact;
+
+		int stalled;
+
+		/** Seconds of each intact transfer. */
+		final List<Double> seconds = new ArrayList<>();
+
+		final List<String> failures = new ArrayList<>();
+
+		final List<String> notes = new ArrayList<>();
+
+		void add(Load.Transfer transfer, String where) {
+			this.done++;
+			if (transfer.intact()) {
+				this.intact++;
+				this.seconds.add(transfer.seconds());
+				return;
+			}
+			if (transfer.stalled()) {
+				this.stalled++;
+			}
+			String failure = String.format(Locale.ROOT, "#%d%s %s after %.1f s: %s", this.done,
+					where.isEmpty() ? "" : ", " + where, transfer.stalled() ? "STALLED" : "FAILED", transfer.seconds(),
+					transfer.failure());
+			this.failures.add(failure);
+			progress("    " + failure);
+		}
+
+		@Override
+		public String toString() {
+			return this.done + " done: " + this.intact + " intact, " + this.stalled + " stalled, "
+					+ (this.done - this.intact - this.stalled) + " failed";
+		}
+
 	}
 
 	private static String format(Stats stats) {
@@ -689,7 +962,17 @@ public final class Bench {
 
 		long uploadTimeoutSeconds = 30;
 
+		/** {@code --browser chromium}: the transfers of {@code --uploads}/{@code --downloads} made by headless Chromium. */
+		String browser;
+
+		/** Transfers per Chromium process (one QUIC connection); 0: 10 uploads or 5 downloads. */
+		int browserBatch;
+
+		boolean browserNetLog;
+
 		boolean netty = true;
+
+		boolean spring = true;
 
 		boolean extras = true;
 
@@ -728,9 +1011,18 @@ public final class Bench {
 						options.downloadBytes = options.downloadMb * 1000 * 1000;
 					}
 					case "--upload-timeout" -> options.uploadTimeoutSeconds = Long.parseLong(args[++i]);
+					case "--browser" -> {
+						options.browser = args[++i];
+						if (!"chromium".equals(options.browser)) {
+							throw new IllegalArgumentException("Browser '" + options.browser + "' (expected: chromium)");
+						}
+					}
+					case "--browser-batch" -> options.browserBatch = Integer.parseInt(args[++i]);
+					case "--browser-net-log" -> options.browserNetLog = true;
 					case "--no-java25" -> options.java25 = null;
 					case "--java25" -> options.java25 = Path.of(args[++i]);
 					case "--no-netty" -> options.netty = false;
+					case "--no-spring" -> options.spring = false;
 					case "--protocols-only" -> options.extras = false;
 					case "--ab" -> options.ab = args[++i];
 					case "--protocols" -> options.protocols = java.util.Arrays.stream(args[++i].split(","))
@@ -754,9 +1046,15 @@ public final class Bench {
 					default -> throw new IllegalArgumentException("Unknown option '" + args[i] + "'; see bench/README.md");
 				}
 			}
+			if (options.browser != null && options.uploads <= 0 && options.downloads <= 0) {
+				throw new IllegalArgumentException("--browser chromium makes the transfers of --uploads N or --downloads N:"
+						+ " give one of them");
+			}
 			BenchTuning.parse(options.server.toArray(String[]::new), 0);
 			if (options.ab != null) {
-				BenchTuning.parse(options.ab.split(","), 0);
+				BenchTuning.parse(java.util.Arrays.stream(options.ab.split(","))
+					.filter((entry) -> !entry.startsWith("-"))
+					.toArray(String[]::new), 0);
 			}
 			return options;
 		}

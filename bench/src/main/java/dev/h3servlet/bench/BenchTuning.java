@@ -22,6 +22,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
  * only)</li>
  * <li>{@code http.outputBufferSize}, {@code http.outputAggregationSize}: the shared {@link HttpConfiguration}</li>
  * <li>{@code udpBufferSize}: both UDP socket buffers</li>
+ * <li>{@code eventLoops}: {@link Http3Settings#eventLoops()} (netty only)</li>
  * </ul>
  */
 final class BenchTuning {
@@ -43,7 +44,7 @@ final class BenchTuning {
 		}
 		for (String key : values.keySet()) {
 			if (!key.matches("transport|sessionReceiveWindow|streamReceiveWindow|quic\\.(input|output)BufferSize"
-					+ "|http3\\.(input|output)BufferSize|http\\.output(Buffer|Aggregation)Size|udpBufferSize")) {
+					+ "|http3\\.(input|output)BufferSize|http\\.output(Buffer|Aggregation)Size|udpBufferSize|eventLoops")) {
 				throw new IllegalArgumentException("Unknown server tuning key '" + key + "'");
 			}
 		}
@@ -54,6 +55,7 @@ final class BenchTuning {
 		ifSet("transport", settings::transport);
 		ifSet("sessionReceiveWindow", (v) -> settings.sessionReceiveWindow(Long.parseLong(v)));
 		ifSet("streamReceiveWindow", (v) -> settings.streamReceiveWindow(Long.parseLong(v)));
+		ifSet("eventLoops", (v) -> settings.eventLoops(Integer.parseInt(v)));
 		ifSet("udpBufferSize", (v) -> settings.udpReceiveBufferSize(Integer.parseInt(v))
 			.udpSendBufferSize(Integer.parseInt(v)));
 	}

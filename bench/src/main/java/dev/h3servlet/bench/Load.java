@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.BytesRequestContent;
@@ -133,8 +134,22 @@ final class Load {
 
 	}
 
-	static Sequential sequential(HttpClient client, String url, long millis, int maxRequests, Protocol protocol)
-			throws Exception {
+	/** Why a bench server's small response is wrong (status, version, the protocol it saw), or {@code null}. */
+	static String smallProblem(String url, ContentResponse response, Protocol protocol) {
+		if (response.getStatus() == 200 && response.getVersion() == protocol.version
+				&& protocol.version.asString().equals(response.getHeaders().get(BenchServer.PROTOCOL_HEADER))) {
+			return null;
+		}
+		return url + " answered " + response.getStatus() + " over " + response.getVersion() + ", served over "
+				+ response.getHeaders().get(BenchServer.PROTOCOL_HEADER);
+	}
+
+	/**
+	 * One repeat of sequential GETs on one connection, each checked by {@code problem} (why an answer is wrong, or
+	 * {@code null}): rate and latency.
+	 */
+	static Sequential sequential(HttpClient client, String url, long millis, int maxRequests, Protocol protocol,
+			Function<ContentResponse, String> problem) throws Exception {
 		long[] latencies = new long[maxRequests];
 		int count = 0;
 		long start = System.nanoTime();
@@ -143,10 +158,8 @@ final class Load {
 			long begin = System.nanoTime();
 			ContentResponse response = client.newRequest(url).version(protocol.version).timeout(10, TimeUnit.SECONDS).send();
 			latencies[count++] = System.nanoTime() - begin;
-			check(response.getStatus() == 200 && response.getVersion() == protocol.version
-					&& protocol.version.asString().equals(response.getHeaders().get(BenchServer.PROTOCOL_HEADER)),
-					() -> url + " answered " + response.getStatus() + " over " + response.getVersion() + ", served over "
-							+ response.getHeaders().get(BenchServer.PROTOCOL_HEADER));
+			String wrong = problem.apply(response);
+			check(wrong == null, () -> wrong);
 		}
 		return Sequential.of(latencies, count, start);
 	}
@@ -155,8 +168,8 @@ final class Load {
 	 * One repeat of {@code perClient} requests kept in flight on each client (one connection each for h2 and h3,
 	 * {@code perClient} connections each for h1, which cannot multiplex): completed requests per second.
 	 */
-	static double concurrent(List<HttpClient> clients, String url, int perClient, long millis, Protocol protocol)
-			throws InterruptedException {
+	static double concurrent(List<HttpClient> clients, String url, int perClient, long millis, Protocol protocol,
+			Function<ContentResponse, String> problem) throws InterruptedException {
 		List<AsyncRequest> loops = new ArrayList<>();
 		for (HttpClient client : clients) {
 			for (int i = 0; i < perClient; i++) {
@@ -166,8 +179,12 @@ final class Load {
 					.send(new BufferingResponseListener() {
 						@Override
 						public void onComplete(Result result) {
-							boolean ok = result.isSucceeded() && result.getResponse().getStatus() == 200;
-							outcome.accept(ok ? null : result.getFailure() + " " + result.getResponse().getStatus());
+							if (!result.isSucceeded()) {
+								outcome.accept(result.getFailure() + " " + result.getResponse().getStatus());
+								return;
+							}
+							outcome.accept(problem.apply(ContentResponse.from(result.getResponse(),
+									getContent(), getMediaType(), getEncoding())));
 						}
 					}));
 			}
@@ -234,36 +251,6 @@ final class Load {
 		check(done.isSucceeded() && done.getResponse().getStatus() == 200 && received.get() == bytes,
 				() -> "download of " + bytes + " bytes got " + received.get() + ": " + done.getFailure());
 		return bytes / seconds / 1e6;
-	}
-
-	/**
-	 * Downloads {@code bytes} bytes once, discarding them, and says how it went: intact (status 200 and every byte
-	 * arrived), stalled (no end within the timeout), or failed otherwise.
-	 */
-	static Transfer downloadOnce(HttpClient client, String url, long bytes, Protocol protocol, long timeoutSeconds)
-			throws Exception {
-		AtomicLong received = new AtomicLong();
-		CompletableFuture<Result> result = new CompletableFuture<>();
-		long start = System.nanoTime();
-		client.newRequest(url + "?bytes=" + bytes).version(protocol.version).timeout(timeoutSeconds, TimeUnit.SECONDS)
-			.onResponseContent((response, content) -> received.addAndGet(content.remaining()))
-			.send(result::complete);
-		Result done;
-		try {
-			done = result.get(timeoutSeconds + 10, TimeUnit.SECONDS);
-		}
-		catch (java.util.concurrent.TimeoutException ex) {
-			return new Transfer(false, true, (System.nanoTime() - start) / 1e9,
-					"no result in " + (timeoutSeconds + 10) + " s after " + received.get() + " bytes");
-		}
-		double seconds = (System.nanoTime() - start) / 1e9;
-		if (!done.isSucceeded()) {
-			return new Transfer(false, done.getFailure() instanceof java.util.concurrent.TimeoutException, seconds,
-					done.getFailure() + " after " + received.get() + " bytes");
-		}
-		boolean intact = done.getResponse().getStatus() == 200 && received.get() == bytes;
-		return new Transfer(intact, false, seconds,
-				intact ? null : "status " + done.getResponse().getStatus() + ", " + received.get() + " bytes");
 	}
 
 	/** One transfer's outcome: intact (all bytes, and for an upload the server's SHA-256), seconds, or the failure. */

@@ -5,6 +5,9 @@ import java.util.List;
 
 import dev.h3servlet.bench.Load.Protocol;
 import dev.h3servlet.connector.testing.NettyHttp3Client;
+import java.util.function.Function;
+
+import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 
 /**
@@ -28,8 +31,14 @@ interface SmallRequests extends AutoCloseable {
 	@Override
 	void close() throws Exception;
 
-	/** h1 and h2: Jetty's HttpClient. */
+	/** h1 and h2: Jetty's HttpClient, against a bench server's small response. */
 	static SmallRequests jetty(Load load, Protocol protocol, String url) throws Exception {
+		return jetty(load, protocol, url, (response) -> Load.smallProblem(url, response, protocol));
+	}
+
+	/** h1 and h2: Jetty's HttpClient, every answer checked by {@code problem} (why it is wrong, or {@code null}). */
+	static SmallRequests jetty(Load load, Protocol protocol, String url, Function<ContentResponse, String> problem)
+			throws Exception {
 		HttpClient sequentialClient = load.newClient(protocol, 1);
 		List<HttpClient> clients = new ArrayList<>();
 		for (int i = 0; i < CONNECTIONS; i++) {
@@ -39,12 +48,12 @@ interface SmallRequests extends AutoCloseable {
 
 			@Override
 			public Load.Sequential sequential(long millis) throws Exception {
-				return Load.sequential(sequentialClient, url, millis, 100_000, protocol);
+				return Load.sequential(sequentialClient, url, millis, 100_000, protocol, problem);
 			}
 
 			@Override
 			public double concurrent(long millis) throws Exception {
-				return Load.concurrent(clients, url, IN_FLIGHT, millis, protocol);
+				return Load.concurrent(clients, url, IN_FLIGHT, millis, protocol, problem);
 			}
 
 			@Override
@@ -58,8 +67,14 @@ interface SmallRequests extends AutoCloseable {
 		};
 	}
 
-	/** h3: Netty's HTTP/3 client. */
+	/** h3: Netty's HTTP/3 client, against a bench server's small response. */
 	static SmallRequests netty(NettyH3Load h3, String path) throws Exception {
+		return netty(h3, path, (response) -> NettyH3Load.smallProblem(path, response));
+	}
+
+	/** h3: Netty's HTTP/3 client, every answer checked by {@code problem} (why it is wrong, or {@code null}). */
+	static SmallRequests netty(NettyH3Load h3, String path, Function<NettyHttp3Client.Response, String> problem)
+			throws Exception {
 		NettyHttp3Client sequentialClient = h3.connect();
 		List<NettyHttp3Client> connections;
 		try {
@@ -73,12 +88,12 @@ interface SmallRequests extends AutoCloseable {
 
 			@Override
 			public Load.Sequential sequential(long millis) throws Exception {
-				return h3.sequential(sequentialClient, path, millis, 100_000);
+				return h3.sequential(sequentialClient, path, millis, 100_000, problem);
 			}
 
 			@Override
 			public double concurrent(long millis) throws Exception {
-				return h3.concurrent(connections, path, IN_FLIGHT, millis);
+				return h3.concurrent(connections, path, IN_FLIGHT, millis, problem);
 			}
 
 			@Override

@@ -9,8 +9,9 @@ import java.util.HexFormat;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import dev.h3servlet.connector.testing.Chromium;
 import dev.h3servlet.connector.testing.TestTransport;
-import dev.h3servlet.it.support.Chromium;
+import dev.h3servlet.it.support.ChromiumAssumptions;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -51,7 +52,7 @@ class ChromiumHttp3Tests {
 
 	@BeforeEach
 	void clearRequests() {
-		Chromium.assumeInstalled();
+		ChromiumAssumptions.assumeInstalled();
 		requests.clear();
 	}
 

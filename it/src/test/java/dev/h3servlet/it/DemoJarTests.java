@@ -14,10 +14,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.h3servlet.connector.DevelopmentCertificate;
+import dev.h3servlet.connector.testing.Chromium;
 import dev.h3servlet.connector.testing.DeterministicBytes;
 import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.connector.testing.TestCertificate;
-import dev.h3servlet.it.support.Chromium;
+import dev.h3servlet.it.support.ChromiumAssumptions;
 import dev.h3servlet.it.support.DemoJarProcess;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.FormRequestContent;
@@ -185,7 +186,7 @@ class DemoJarTests {
 
 		@Test
 		void chromiumLoadsThePageOverHttp3() throws Exception {
-			Chromium.assumeInstalled();
+			ChromiumAssumptions.assumeInstalled();
 			Chromium.Result result = Chromium.forceQuicOn(this.demo.url())
 				.trustSpki(this.demo.spkiPin())
 				.virtualTimeBudget(Duration.ZERO)

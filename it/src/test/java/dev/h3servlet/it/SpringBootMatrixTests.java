@@ -7,9 +7,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import dev.h3servlet.connector.testing.Chromium;
 import dev.h3servlet.connector.testing.NettyHttp3Client;
 import dev.h3servlet.connector.testing.TestCertificate;
-import dev.h3servlet.it.support.Chromium;
+import dev.h3servlet.it.support.ChromiumAssumptions;
 import dev.h3servlet.it.support.ExecutableJar;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -153,7 +154,7 @@ class SpringBootMatrixTests {
 
 		@Test
 		void chromiumLoadsThePageOverHttp3() throws Exception {
-			Chromium.assumeInstalled();
+			ChromiumAssumptions.assumeInstalled();
 			URI url = URI.create("https://localhost:" + this.port + "/");
 			Chromium.Result result = Chromium.forceQuicOn(url)
 				.trustSpki(this.certificate.spkiSha256Base64())

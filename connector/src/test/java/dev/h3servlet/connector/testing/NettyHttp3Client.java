@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -310,6 +312,8 @@ public final class NettyHttp3Client implements AutoCloseable {
 
 		private long contentLength = -1;
 
+		private Consumer<ByteBuffer> responseContent;
+
 		private Request(String method, String path) {
 			this.method = Objects.requireNonNull(method, "method");
 			this.path = Objects.requireNonNull(path, "path");
@@ -338,6 +342,16 @@ public final class NettyHttp3Client implements AutoCloseable {
 			return this;
 		}
 
+		/**
+		 * Hands the response body to the consumer as it arrives instead of keeping it: the {@link Response} then has an
+		 * empty body (for large downloads). The consumer is called on the client's event loop, must not block, and may
+		 * read each buffer only during the call; an exception it throws fails the request.
+		 */
+		public Request onResponseContent(Consumer<ByteBuffer> consumer) {
+			this.responseContent = Objects.requireNonNull(consumer, "consumer");
+			return this;
+		}
+
 		@Override
 		public String toString() {
 			return this.method + " " + this.path;
@@ -345,7 +359,10 @@ public final class NettyHttp3Client implements AutoCloseable {
 
 	}
 
-	/** A complete response: status, header fields (names in lower case) and body. */
+	/**
+	 * A complete response: status, header fields (names in lower case) and body (empty when the request had a
+	 * {@link Request#onResponseContent} consumer).
+	 */
 	public static final class Response {
 
 		private final int status;
@@ -501,10 +518,17 @@ public final class NettyHttp3Client implements AutoCloseable {
 			try {
 				ByteBuf content = frame.content();
 				this.responseBytesReceived += content.readableBytes();
-				content.readBytes(this.responseBody, content.readableBytes());
+				if (this.request.responseContent != null) {
+					this.request.responseContent.accept(content.nioBuffer());
+				}
+				else {
+					content.readBytes(this.responseBody, content.readableBytes());
+				}
 			}
-			catch (IOException ex) {
-				this.result.completeExceptionally(ex);
+			catch (IOException | RuntimeException ex) {
+				if (this.result.completeExceptionally(ex)) {
+					ctx.close();
+				}
 			}
 			finally {
 				ReferenceCountUtil.release(frame);

@@ -3,6 +3,7 @@ package dev.h3servlet.it.support;
 import java.net.URI;
 import java.nio.file.Path;
 
+import dev.h3servlet.connector.testing.Chromium;
 import dev.h3servlet.connector.testing.DeterministicBytes;
 import dev.h3servlet.connector.testing.NettyHttp3Client;
 import dev.h3servlet.connector.testing.NettyHttp3Client.Request;
@@ -25,7 +26,7 @@ public final class SampleWarChecks {
 
 	/** Headless Chromium, forced onto QUIC, loads {@code /page}: the page read {@code h3}, the servlet HTTP/3.0. */
 	public static void chromiumLoadsThePageOverHttp3(URI page, String spkiSha256Base64, Path work) throws Exception {
-		Chromium.assumeInstalled();
+		ChromiumAssumptions.assumeInstalled();
 		Chromium.Result result = Chromium.forceQuicOn(page).trustSpki(spkiSha256Base64).dumpDom(page, work);
 		assertThat(result.textOf("proto")).as(result.describe()).isEqualTo("h3");
 		assertThat(result.textOf("servlet")).as(result.describe()).isEqualTo("HTTP/3.0");

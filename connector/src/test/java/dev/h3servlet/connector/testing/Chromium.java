@@ -1,4 +1,4 @@
-package dev.h3servlet.it.support;
+package dev.h3servlet.connector.testing;
 
 import java.io.IOException;
 import java.net.URI;
@@ -15,13 +15,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
-
 /**
  * Runs Debian's {@code /usr/bin/chromium} headless as a real process, forcing QUIC (HTTP/3) on one origin and
  * trusting one certificate by the SHA-256 of its public key, and returns the DOM it dumps once the page has loaded.
  * Every run gets a fresh profile directory, deleted afterwards, and is bounded in time; its standard output and
- * error (and optionally a net-log) are kept in an output directory for diagnostics.
+ * error (and optionally a net-log) are kept in an output directory for diagnostics. Shared by the integration tests
+ * (which skip when {@link #isInstalled()} is false) and the benchmark's browser transfers; it depends on no test
+ * framework.
  * <p>
  * Traffic stays on the forced host: even with {@code --disable-background-networking}, Chromium 156 still asks
  * Google for the time, for updates and for signed-in accounts, so every other host name is made unresolvable
@@ -37,9 +37,9 @@ public final class Chromium {
 	/** Where Debian's {@code chromium} package puts its launcher. */
 	public static final Path EXECUTABLE = Path.of("/usr/bin/chromium");
 
-	/** Why a test was skipped when {@link #EXECUTABLE} is absent. */
-	public static final String NOT_INSTALLED = "install chromium (apt-get install -y chromium) to run the Chromium "
-			+ "HTTP/3 tests";
+	/** What to do when {@link #EXECUTABLE} is absent. */
+	public static final String NOT_INSTALLED = EXECUTABLE + " is missing: install Debian's chromium package "
+			+ "(apt-get install -y chromium)";
 
 	private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -62,13 +62,9 @@ public final class Chromium {
 		this.port = port;
 	}
 
-	/** Skips the calling test (JUnit assumption) when Chromium is not installed; fails instead under CI=true. */
-	public static void assumeInstalled() {
-		if (!Files.isExecutable(EXECUTABLE) && "true".equals(System.getenv("CI"))) {
-			// CI installs it (.ci/run): a skip there would let the proof with a real browser silently vanish.
-			throw new IllegalStateException("CI=true but " + EXECUTABLE + " is missing: " + NOT_INSTALLED);
-		}
-		Assumptions.assumeTrue(Files.isExecutable(EXECUTABLE), NOT_INSTALLED);
+	/** Whether {@link #EXECUTABLE} is there to run. */
+	public static boolean isInstalled() {
+		return Files.isExecutable(EXECUTABLE);
 	}
 
 	/**
