@@ -186,10 +186,9 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 		String host = (this.settings.host() != null) ? this.settings.host() : this.tlsConnector.getHost();
 		setPort(port);
 		setHost(host);
-		UdpSockets.Options options = new UdpSockets.Options(eventLoops(),
-				Boolean.parseBoolean(System.getProperty("h3servlet.epoll", "true")),
-				Boolean.parseBoolean(System.getProperty("h3servlet.gso", "true")),
-				Boolean.parseBoolean(System.getProperty("h3servlet.gro", "false")),
+		// epoll where it loads (Netty's -Dio.netty.transport.noNative=true turns it off), GSO where the kernel offers
+		// it; GRO stays off (not measured yet).
+		UdpSockets.Options options = new UdpSockets.Options(eventLoops(), true, true, false,
 				this.settings.udpReceiveBufferSize(), this.settings.udpSendBufferSize());
 		try {
 			UdpSockets sockets = UdpSockets.bind(
