@@ -29,6 +29,7 @@ import org.eclipse.jetty.http3.client.HTTP3Client;
  * table with the h3÷h2 ratios and writes {@code target/bench-results.json}. See bench/README.md.
  * <pre>
  * java -jar bench/target/h3servlet-bench.jar [--quick] [--uploads N | --downloads N] [--browser chromium]
+ *      [--soak-mixed MINUTES [--plot FILE] | --overload [SECONDS]]
  *      [--no-java25] [--no-netty] [--java25 DIR] [--server key=value]... [--client key=value]... [--out FILE]
  * </pre>
  */
@@ -103,6 +104,14 @@ public final class Bench {
 			}
 			else if (this.options.downloads > 0) {
 				soak(Path.of(System.getProperty("java.home")), false, this.options.downloads);
+			}
+			else if (this.options.soakMixedMinutes > 0) {
+				new SoakMixed(this.load, this.keyStore, this.certificate, this.results)
+					.run(Path.of(System.getProperty("java.home")), this.options.soakMixedMinutes, this.options.plot);
+			}
+			else if (this.options.overloadSeconds > 0) {
+				new Overload(this.load, this.keyStore, this.certificate, this.results)
+					.run(Path.of(System.getProperty("java.home")), this.options.overloadSeconds);
 			}
 			else {
 				full();
@@ -358,12 +367,12 @@ public final class Bench {
 		}
 	}
 
-	private static String jsonProblem(int status, String body, String protocol) {
+	static String jsonProblem(int status, String body, String protocol) {
 		return (status == 200 && body.contains("\"protocol\":\"" + protocol + "\"")) ? null
 				: "JSON answered " + status + ": " + body;
 	}
 
-	private static String staticProblem(int status, byte[] body, byte[] expected) {
+	static String staticProblem(int status, byte[] body, byte[] expected) {
 		return (status == 200 && java.util.Arrays.equals(body, expected)) ? null
 				: "static resource answered " + status + " with " + body.length + " bytes, not the "
 						+ expected.length + " expected";
@@ -925,7 +934,7 @@ public final class Bench {
 	}
 
 	/** Prints a progress line, prefixed with the seconds since the run began (to see where a run's time goes). */
-	private static void progress(String text) {
+	static void progress(String text) {
 		System.out.printf(Locale.ROOT, "[%4d s] %s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - BEGAN), text);
 		System.out.flush();
 	}
@@ -985,6 +994,15 @@ public final class Bench {
 
 		Path out = Path.of("target/bench-results.json");
 
+		/** {@code --soak-mixed MINUTES}: mixed h1/h2/h3 load on the demo at 70 % of its peak ({@link SoakMixed}). */
+		long soakMixedMinutes;
+
+		/** The soak's PNG plot. */
+		Path plot = Path.of("target/soak.png");
+
+		/** {@code --overload [SECONDS]}: 4 x the demo's peak offered for that long ({@link Overload}). */
+		int overloadSeconds;
+
 		final List<String> server = new ArrayList<>();
 
 		/** JVM options for the Jetty server's child JVM, e.g. a JFR recording ({@code --server-jvm -XX:StartFlightRecording=...}). */
@@ -1028,6 +1046,10 @@ public final class Bench {
 					case "--protocols" -> options.protocols = java.util.Arrays.stream(args[++i].split(","))
 						.map((label) -> Protocol.valueOf(label.toUpperCase(Locale.ROOT))).toList();
 					case "--out" -> options.out = Path.of(args[++i]);
+					case "--soak-mixed" -> options.soakMixedMinutes = Long.parseLong(args[++i]);
+					case "--plot" -> options.plot = Path.of(args[++i]);
+					case "--overload" -> options.overloadSeconds = (i + 1 < args.length && args[i + 1].matches("[0-9]+"))
+							? Integer.parseInt(args[++i]) : 60;
 					case "--server" -> options.server.add(args[++i]);
 					case "--server-jvm" -> options.serverJvm.add(args[++i]);
 					case "--client" -> {

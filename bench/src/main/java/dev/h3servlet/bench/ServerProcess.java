@@ -174,6 +174,11 @@ final class ServerProcess implements AutoCloseable {
 		}
 	}
 
+	/** The child JVM's process id (it is launched as {@code java}, not through a shell). */
+	long pid() {
+		return this.process.pid();
+	}
+
 	/** From the JDK's {@code release} file ({@code JAVA_VERSION="25.0.1"}). */
 	private static boolean isJava22OrLater(Path javaHome) throws IOException {
 		Path release = javaHome.resolve("release");
