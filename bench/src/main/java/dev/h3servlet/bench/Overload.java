@@ -106,7 +106,7 @@ final class Overload {
 		TimeUnit.MILLISECONDS.sleep(BASELINE_MILLIS);
 		Bench.progress(String.format(Locale.ROOT, "  offering %,.0f req/s (%,.0f each) for %d s",
 				MixedLoad.total(rates), rates.get(Protocol.H1), seconds));
-		MixedLoad.Arrivals arrivals = mixed.arrivals(rates, TimeUnit.SECONDS.toMillis(seconds), MAX_IN_FLIGHT);
+		Arrivals arrivals = mixed.arrivals(rates, TimeUnit.SECONDS.toMillis(seconds), MAX_IN_FLIGHT);
 		watch(arrivals, health, seconds);
 		arrivals.awaitArrivalsEnd();
 		long start = arrivals.startNanos();
@@ -124,7 +124,7 @@ final class Overload {
 	}
 
 	/** Progress lines while the arrivals run: per interval, what was answered and what failed. */
-	private static void watch(MixedLoad.Arrivals arrivals, HealthCheck health, int seconds) throws InterruptedException {
+	private static void watch(Arrivals arrivals, HealthCheck health, int seconds) throws InterruptedException {
 		Map<Protocol, long[]> last = new EnumMap<>(Protocol.class);
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 30);
 		long next = System.nanoTime() + TimeUnit.SECONDS.toNanos(PROGRESS_SECONDS);
@@ -197,7 +197,7 @@ final class Overload {
 	}
 
 	private void report(String server, int seconds, Map<Protocol, Double> peak, Map<Protocol, Double> rates,
-			MixedLoad mixed, MixedLoad.Arrivals arrivals, Map<Protocol, Long> answeredInWindow, double window, boolean drained,
+			MixedLoad mixed, Arrivals arrivals, Map<Protocol, Long> answeredInWindow, double window, boolean drained,
 			HealthCheck health, long start, long end, long healthEnd, Recovery recovery, ServerMetrics.Sample before,
 			ServerMetrics.Sample after) {
 		Section load = this.results.section("Overload: " + FACTOR + " x the peak offered open-loop for " + seconds
@@ -395,7 +395,7 @@ final class Overload {
 			this.h2 = h2;
 			this.h3 = h3;
 			this.senders.put(Protocol.H2, MixedLoad.jettySender(List.of(h2), Protocol.H2, demo.tlsPort, stylesheet));
-			this.senders.put(Protocol.H3, MixedLoad.h3Sender(List.of(h3), demo.h3Port, stylesheet, new LongAdder()));
+			this.senders.put(Protocol.H3, H3Requests.sender(List.of(h3), demo.h3Port, stylesheet, new LongAdder()));
 		}
 
 		static HealthCheck open(Load load, ServerProcess demo, X509Certificate certificate, byte[] stylesheet)

@@ -82,7 +82,7 @@ final class SoakMixed {
 			List<Point> points = new ArrayList<>();
 			ServerMetrics.Sample previous = metrics.sample();
 			long soakMillis = TimeUnit.MINUTES.toMillis(minutes);
-			MixedLoad.Arrivals arrivals = mixed.arrivals(rates, soakMillis, MAX_IN_FLIGHT);
+			Arrivals arrivals = mixed.arrivals(rates, soakMillis, MAX_IN_FLIGHT);
 			long start = System.nanoTime();
 			points.add(new Point(0, new EnumMap<>(Protocol.class), previous, Double.NaN, 0));
 			System.out.println(Point.HEADER);
@@ -119,7 +119,7 @@ final class SoakMixed {
 	}
 
 	private void report(String server, Map<Protocol, Double> peak, Map<Protocol, Double> rates, MixedLoad mixed,
-			MixedLoad.Arrivals arrivals, List<Point> points, boolean drained, long minutes, long intervalSeconds,
+			Arrivals arrivals, List<Point> points, boolean drained, long minutes, long intervalSeconds,
 			Path plot) throws Exception {
 		// The warm-up: a tenth of the run, at least 60 s (the load's idle h1 connections close after Jetty's client's
 		// 60 s idle timeout; the server's heap shrinks after the peak's), at most half the run.
