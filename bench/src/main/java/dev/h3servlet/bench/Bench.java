@@ -106,11 +106,11 @@ public final class Bench {
 				soak(Path.of(System.getProperty("java.home")), false, this.options.downloads);
 			}
 			else if (this.options.soakMixedMinutes > 0) {
-				new SoakMixed(this.load, this.keyStore, this.certificate, this.results)
+				new SoakMixed(this.load, this.keyStore, this.certificate, this.results, this.options.demoArgs)
 					.run(Path.of(System.getProperty("java.home")), this.options.soakMixedMinutes, this.options.plot);
 			}
 			else if (this.options.overloadSeconds > 0) {
-				new Overload(this.load, this.keyStore, this.certificate, this.results)
+				new Overload(this.load, this.keyStore, this.certificate, this.results, this.options.demoArgs)
 					.run(Path.of(System.getProperty("java.home")), this.options.overloadSeconds);
 			}
 			else {
@@ -291,7 +291,8 @@ public final class Bench {
 	 */
 	private void spring(Path javaHome) throws Exception {
 		progress("Spring: the demo (Spring MVC + h3servlet) and WebFlux on Reactor Netty");
-		List<String> jvm = List.of("-Xmx1g", "-XX:+UseParallelGC");
+		List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC"));
+		jvm.addAll(this.options.springJvm);
 		List<String> tls = List.of("--server.port=0", "--server.address=127.0.0.1",
 				"--server.ssl.key-store=" + this.keyStore, "--server.ssl.key-store-password=" + PASSWORD,
 				"--server.ssl.key-store-type=PKCS12");
@@ -1010,6 +1011,12 @@ public final class Bench {
 
 		final Map<String, String> client = new LinkedHashMap<>();
 
+		/** JVM options for the Spring tables' two apps, e.g. a profiler writing one file per process ({@code %p}). */
+		final List<String> springJvm = new ArrayList<>();
+
+		/** Spring Boot arguments for the demo app of --soak-mixed and --overload ({@code --demo-arg --name=value}). */
+		final List<String> demoArgs = new ArrayList<>();
+
 		static Options parse(String[] args) {
 			Options options = new Options();
 			for (int i = 0; i < args.length; i++) {
@@ -1052,6 +1059,8 @@ public final class Bench {
 							? Integer.parseInt(args[++i]) : 60;
 					case "--server" -> options.server.add(args[++i]);
 					case "--server-jvm" -> options.serverJvm.add(args[++i]);
+					case "--demo-arg" -> options.demoArgs.add(args[++i]);
+					case "--spring-jvm" -> options.springJvm.add(args[++i]);
 					case "--client" -> {
 						for (String setting : args[++i].split(",")) {
 							String[] pair = setting.split("=", 2);

@@ -90,11 +90,19 @@ final class MixedLoad implements AutoCloseable {
 	 * Starts the demo app (its fat jar, on {@code javaHome}, as {@code Bench}'s Spring rows do) on loopback port 0 with
 	 * the bench's key store.
 	 */
-	static ServerProcess startDemo(Path javaHome, Path keyStore) throws IOException {
-		List<String> args = List.of("--server.port=0", "--server.address=127.0.0.1", "--server.ssl.key-store=" + keyStore,
-				"--server.ssl.key-store-password=" + Bench.PASSWORD, "--server.ssl.key-store-type=PKCS12");
+	static ServerProcess startDemo(Path javaHome, Path keyStore, List<String> demoArgs) throws IOException {
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+				"--server.ssl.key-store=" + keyStore, "--server.ssl.key-store-password=" + Bench.PASSWORD,
+				"--server.ssl.key-store-type=PKCS12"));
+		args.addAll(demoArgs);
 		return ServerProcess.startJar(javaHome, ServerProcess.demoJar(), List.of("-Xmx1g", "-XX:+UseParallelGC"), args,
 				ReadySignal.springBootLog("dev.h3servlet.demo.boot.DemoApplication"));
+	}
+
+	/** The demo as the tables name it: the stack, the transport, the server's Java and the arguments it was given. */
+	static String describeDemo(ServerProcess demo, List<String> demoArgs) {
+		return "demo app (Spring Boot, Jetty, h3servlet starter; h3 transport " + demo.binding + "), server Java "
+				+ demo.java + ", pid " + demo.pid() + (demoArgs.isEmpty() ? "" : ", " + String.join(" ", demoArgs));
 	}
 
 	/**

@@ -61,11 +61,15 @@ final class Overload {
 
 	private final Path keyStore;
 
+	/** Spring Boot arguments for the demo ({@code --demo-arg}), after the bench's own. */
+	private final List<String> demoArgs;
+
 	private final X509Certificate certificate;
 
 	private final Results results;
 
-	Overload(Load load, Path keyStore, X509Certificate certificate, Results results) {
+	Overload(Load load, Path keyStore, X509Certificate certificate, Results results, List<String> demoArgs) {
+		this.demoArgs = List.copyOf(demoArgs);
 		this.load = load;
 		this.keyStore = keyStore;
 		this.certificate = certificate;
@@ -75,11 +79,10 @@ final class Overload {
 	void run(Path javaHome, int seconds) throws Exception {
 		Bench.progress("overload: the demo app offered " + FACTOR + " x its peak open-loop for " + seconds
 				+ " s (h1 + h2 + h3), health checks every " + HEALTH_PERIOD_MILLIS + " ms, then recovery");
-		try (ServerProcess demo = MixedLoad.startDemo(javaHome, this.keyStore);
+		try (ServerProcess demo = MixedLoad.startDemo(javaHome, this.keyStore, this.demoArgs);
 				ServerMetrics metrics = ServerMetrics.attach(demo.pid());
 				MixedLoad mixed = MixedLoad.open(this.load, demo, this.certificate, MAX_IN_FLIGHT)) {
-			String server = "demo app (Spring Boot, Jetty, h3servlet starter; h3 transport " + demo.binding
-					+ "), server Java " + demo.java;
+			String server = MixedLoad.describeDemo(demo, this.demoArgs);
 			Bench.progress("  " + server + "; peak: " + SoakMixed.WARMUP_MILLIS + " ms warm-up, then "
 					+ SoakMixed.PEAK_MILLIS + " ms closed loop");
 			mixed.closedLoop(SoakMixed.WARMUP_MILLIS);

@@ -47,11 +47,15 @@ final class SoakMixed {
 
 	private final Path keyStore;
 
+	/** Spring Boot arguments for the demo ({@code --demo-arg}), after the bench's own. */
+	private final List<String> demoArgs;
+
 	private final X509Certificate certificate;
 
 	private final Results results;
 
-	SoakMixed(Load load, Path keyStore, X509Certificate certificate, Results results) {
+	SoakMixed(Load load, Path keyStore, X509Certificate certificate, Results results, List<String> demoArgs) {
+		this.demoArgs = List.copyOf(demoArgs);
 		this.load = load;
 		this.keyStore = keyStore;
 		this.certificate = certificate;
@@ -63,11 +67,10 @@ final class SoakMixed {
 		long intervalSeconds = (minutes <= 5) ? 5 : 10;
 		Bench.progress("soak-mixed: the demo app, h1 + h2 + h3 open-loop at " + LOAD_PERCENT + " % of its peak for "
 				+ minutes + " min, the server sampled every " + intervalSeconds + " s");
-		try (ServerProcess demo = MixedLoad.startDemo(javaHome, this.keyStore);
+		try (ServerProcess demo = MixedLoad.startDemo(javaHome, this.keyStore, this.demoArgs);
 				ServerMetrics metrics = ServerMetrics.attach(demo.pid());
 				MixedLoad mixed = MixedLoad.open(this.load, demo, this.certificate, MAX_IN_FLIGHT)) {
-			String server = "demo app (Spring Boot, Jetty, h3servlet starter; h3 transport " + demo.binding
-					+ "), server Java " + demo.java + ", pid " + demo.pid();
+			String server = MixedLoad.describeDemo(demo, this.demoArgs);
 			Bench.progress("  " + server + "; peak: " + WARMUP_MILLIS + " ms warm-up, then " + PEAK_MILLIS
 					+ " ms closed loop");
 			mixed.closedLoop(WARMUP_MILLIS);

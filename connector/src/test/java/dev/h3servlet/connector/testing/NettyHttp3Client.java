@@ -25,6 +25,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
@@ -428,6 +429,9 @@ public final class NettyHttp3Client implements AutoCloseable {
 
 		private Http3Headers responseHeaders;
 
+		/** The request's last frame written so far (the event loop's only). */
+		private ChannelFuture lastWrite;
+
 		Exchange(Request request, String authority) {
 			this.request = request;
 			this.authority = authority;
@@ -442,13 +446,21 @@ public final class NettyHttp3Client implements AutoCloseable {
 			this.request.headers.forEach(headers::add);
 			if (this.request.body == null) {
 				this.requestComplete = true;
-				// No flush in between: the field section and the FIN leave in one STREAM frame, as browsers send a GET.
-				stream.write(new DefaultHttp3HeadersFrame(headers)).addListener(this::failOnError);
-				stream.shutdownOutput().addListener(this::failOnError);
+				// The FIN once quiche took the whole field section, from the write's listener: that runs inside the
+				// flush, before quiche builds the packet, so the field section and the FIN still leave in one STREAM
+				// frame, as browsers send a GET. A FIN asked for at once could end the stream inside the HEADERS frame
+				// when the congestion window holds part of it back (Netty's stream channel does not wait for earlier
+				// bytes), and the server would rightly close the connection with H3_FRAME_ERROR.
+				stream.writeAndFlush(new DefaultHttp3HeadersFrame(headers)).addListener((written) -> {
+					failOnError(written);
+					if (written.isSuccess()) {
+						stream.shutdownOutput().addListener(this::failOnError);
+					}
+				});
 				return;
 			}
 			headers.setLong("content-length", this.request.contentLength);
-			stream.write(new DefaultHttp3HeadersFrame(headers)).addListener(this::failOnError);
+			this.lastWrite = stream.write(new DefaultHttp3HeadersFrame(headers)).addListener(this::failOnError);
 			pump();
 		}
 
@@ -474,11 +486,16 @@ public final class NettyHttp3Client implements AutoCloseable {
 					chunk.release();
 					this.requestComplete = true;
 					stream.flush();
-					stream.shutdownOutput().addListener(this::failOnError);
+					// As for a GET above: the FIN only after quiche took the last frame (writes complete in order).
+					this.lastWrite.addListener((written) -> {
+						if (written.isSuccess()) {
+							stream.shutdownOutput().addListener(this::failOnError);
+						}
+					});
 					return;
 				}
 				this.bodyBytesSent += read;
-				stream.write(new DefaultHttp3DataFrame(chunk)).addListener(this::failOnError);
+				this.lastWrite = stream.write(new DefaultHttp3DataFrame(chunk)).addListener(this::failOnError);
 			}
 			stream.flush();
 			if (stream.isWritable()) {

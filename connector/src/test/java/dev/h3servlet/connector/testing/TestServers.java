@@ -77,11 +77,22 @@ public final class TestServers {
 	 */
 	public static Server startServer(SslContextFactory.Server ssl, Http3Settings settings,
 			Consumer<HttpConfiguration> customizer) throws Exception {
+		return start(ssl, settings, (server) -> customizer.accept(((ServerConnector) server.getConnectors()[0])
+			.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration()));
+	}
+
+	/** Starts a server as above whose handler is the given one instead of the {@link ProtocolHandler}. */
+	public static Server startServer(SslContextFactory.Server ssl, Http3Settings settings, Handler handler)
+			throws Exception {
+		return start(ssl, settings, (server) -> server.setHandler(handler));
+	}
+
+	private static Server start(SslContextFactory.Server ssl, Http3Settings settings, Consumer<Server> setup)
+			throws Exception {
 		for (int attempt = 1;; attempt++) {
 			Server server = newServer(ssl);
 			Http3Connectors.install(server, settings);
-			customizer.accept(((ServerConnector) server.getConnectors()[0]).getConnectionFactory(
-					HttpConnectionFactory.class).getHttpConfiguration());
+			setup.accept(server);
 			try {
 				server.start();
 				return server;

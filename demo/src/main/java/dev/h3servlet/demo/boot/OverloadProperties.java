@@ -1,0 +1,39 @@
+package dev.h3servlet.demo.boot;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How the demo sheds load ({@code h3servlet.demo.overload.*}): Jetty's {@code QoSHandler} in front of the whole app,
+ * for HTTP/1.1, HTTP/2 and HTTP/3 alike. At most {@code max-requests} requests are handled at once; up to
+ * {@code max-queued} more wait (without holding a thread) for at most {@code max-queue-time}; anything beyond, or
+ * waiting longer, is answered {@code 503 Service Unavailable} before the app sees it, so a burst cannot build a queue
+ * that takes the server seconds to work off after the burst ends.
+ *
+ * @param enabled whether the demo limits concurrent requests at all
+ * @param maxRequests requests handled at once (at least 1)
+ * @param maxQueued requests waiting for one of those places (0 or more); beyond them a request gets 503 at once
+ * @param maxQueueTime how long a request may wait (more than 0); then it gets 503
+ */
+@ConfigurationProperties("h3servlet.demo.overload")
+public record OverloadProperties(@DefaultValue("true") boolean enabled, @DefaultValue("64") int maxRequests,
+		@DefaultValue("256") int maxQueued, @DefaultValue("1s") Duration maxQueueTime) {
+
+	public OverloadProperties {
+		if (maxRequests < 1) {
+			throw new IllegalArgumentException(
+					"h3servlet.demo.overload.max-requests must be at least 1, not " + maxRequests);
+		}
+		if (maxQueued < 0) {
+			throw new IllegalArgumentException(
+					"h3servlet.demo.overload.max-queued must be 0 or more, not " + maxQueued);
+		}
+		if (maxQueueTime.isNegative() || maxQueueTime.isZero()) {
+			throw new IllegalArgumentException(
+					"h3servlet.demo.overload.max-queue-time must be longer than 0, not " + maxQueueTime);
+		}
+	}
+
+}
