@@ -324,8 +324,9 @@ final class SoakMixed {
 			if (Double.isNaN(change) || Double.isInfinite(change)) {
 				return "UNKNOWN (too few samples)";
 			}
-			return String.format(Locale.ROOT, "%s (%+.1f %%)",
-					(Math.abs(change) <= TOLERANCE_PERCENT) ? "PASS" : "FAIL", change);
+			// Not flat either way; a fall (a pool shrinking after the start) is told apart from growth (a leak).
+			String verdict = (Math.abs(change) <= TOLERANCE_PERCENT) ? "PASS" : (change < 0) ? "FAIL, falls" : "FAIL, grows";
+			return String.format(Locale.ROOT, "%s (%+.1f %%)", verdict, change);
 		}
 
 	}

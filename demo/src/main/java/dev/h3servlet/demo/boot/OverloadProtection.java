@@ -19,7 +19,8 @@ import org.springframework.context.annotation.Configuration;
 class OverloadProtection {
 
 	@Bean
-	WebServerFactoryCustomizer<JettyServletWebServerFactory> overloadProtection(OverloadProperties properties) {
+	WebServerFactoryCustomizer<JettyServletWebServerFactory> overloadProtectionCustomizer(
+			OverloadProperties properties) {
 		return (factory) -> {
 			if (properties.enabled()) {
 				factory.addServerCustomizers(customizer(properties));

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -80,6 +82,16 @@ class OverloadProtectionTests {
 		assertThat(qos.getMaxRequestCount()).isEqualTo(5);
 		assertThat(qos.getMaxSuspendedRequestCount()).isEqualTo(7);
 		assertThat(qos.getMaxSuspend()).isEqualTo(Duration.ofMillis(900));
+	}
+
+	@Test
+	void configurationRegistersTheCustomizerWithItsProperties() {
+		new ApplicationContextRunner().withUserConfiguration(OverloadProtection.class)
+			.withPropertyValues("h3servlet.demo.overload.max-requests=3")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(WebServerFactoryCustomizer.class);
+				assertThat(context.getBean(OverloadProperties.class).maxRequests()).isEqualTo(3);
+			});
 	}
 
 	private static void assertBindFailure(String property, String value, String message) {
