@@ -48,6 +48,9 @@ final class MixedLoad implements AutoCloseable {
 
 	static final String STATIC = "/h3servlet.css";
 
+	/** The demo's health check: JSON naming the protocol, exempt from its overload limit. */
+	static final String HEALTH = "/api/health";
+
 	static final int H1_CONNECTIONS = 32;
 
 	/** h2 clients (one connection each) and h3 connections. */
@@ -110,6 +113,33 @@ final class MixedLoad implements AutoCloseable {
 	 * @param maxQueued how many requests each Jetty client may queue (Jetty fails the ones above it at once)
 	 */
 	static MixedLoad open(Load load, ServerProcess demo, X509Certificate certificate, int maxQueued) throws Exception {
+		MixedLoad mixed = connect(load, demo, certificate, maxQueued, null);
+		try {
+			for (Protocol protocol : Protocol.values()) {
+				for (String path : List.of(JSON, STATIC)) {
+					Outcome outcome = mixed.sendAndWait(protocol, path);
+					Load.check(outcome.kind() == Kind.OK, () -> protocol.label + " " + path + ": " + outcome);
+				}
+			}
+			return mixed;
+		}
+		catch (Exception | Error ex) {
+			mixed.close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * More clients like these, on new connections, checking answers against the same stylesheet: usable while the
+	 * server is busy (nothing is asked of it before the first load).
+	 */
+	MixedLoad openMore(Load load, ServerProcess demo, X509Certificate certificate, int maxQueued) throws Exception {
+		return connect(load, demo, certificate, maxQueued, this.stylesheet);
+	}
+
+	/** The clients; the stylesheet is fetched over h2 unless given. */
+	private static MixedLoad connect(Load load, ServerProcess demo, X509Certificate certificate, int maxQueued,
+			byte[] knownStylesheet) throws Exception {
 		List<HttpClient> jetty = new ArrayList<>();
 		List<NettyHttp3Client> h3 = new ArrayList<>();
 		try {
@@ -130,24 +160,18 @@ final class MixedLoad implements AutoCloseable {
 				Load.check("h3".equals(connection.applicationProtocol()),
 						() -> "h3 connection negotiated " + connection.applicationProtocol());
 			}
-			byte[] stylesheet = h2.get(0).newRequest("https://127.0.0.1:" + demo.tlsPort + STATIC)
-				.timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-				.send()
-				.getContent();
+			byte[] stylesheet = (knownStylesheet != null) ? knownStylesheet
+					: h2.get(0).newRequest("https://127.0.0.1:" + demo.tlsPort + STATIC)
+						.timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+						.send()
+						.getContent();
 			Load.check(stylesheet.length > 0, () -> STATIC + " is empty");
 			Map<Protocol, Sender> senders = new EnumMap<>(Protocol.class);
 			senders.put(Protocol.H1, jettySender(List.of(h1), Protocol.H1, demo.tlsPort, stylesheet));
 			senders.put(Protocol.H2, jettySender(h2, Protocol.H2, demo.tlsPort, stylesheet));
 			LongAdder waits = new LongAdder();
 			senders.put(Protocol.H3, H3Requests.sender(h3, demo.h3Port, stylesheet, waits));
-			MixedLoad mixed = new MixedLoad(jetty, h3, senders, waits, stylesheet);
-			for (Protocol protocol : Protocol.values()) {
-				for (String path : List.of(JSON, STATIC)) {
-					Outcome outcome = mixed.sendAndWait(protocol, path);
-					Load.check(outcome.kind() == Kind.OK, () -> protocol.label + " " + path + ": " + outcome);
-				}
-			}
-			return mixed;
+			return new MixedLoad(jetty, h3, senders, waits, stylesheet);
 		}
 		catch (Exception | Error ex) {
 			stopAll(jetty, h3);
@@ -311,7 +335,7 @@ final class MixedLoad implements AutoCloseable {
 
 	/** Why an answer with status 200 is wrong for {@code protocol}, or {@code null}. */
 	static String answerProblem(Protocol protocol, String path, byte[] body, byte[] stylesheet) {
-		return JSON.equals(path)
+		return (JSON.equals(path) || HEALTH.equals(path))
 				? Bench.jsonProblem(200, new String(body, StandardCharsets.UTF_8), protocol.version.asString())
 				: Bench.staticProblem(200, body, stylesheet);
 	}

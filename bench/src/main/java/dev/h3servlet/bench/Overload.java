@@ -25,10 +25,12 @@ import org.eclipse.jetty.client.HttpClient;
  * sheds load and how it comes back. It measures the peak as {@link SoakMixed} does, then offers {@value #FACTOR} x the
  * peak open-loop (paced arrivals split evenly across h1, h2 and h3 that do not wait for answers; at most
  * {@value #MAX_IN_FLIGHT} outstanding, arrivals beyond that counted as not offered) while a health check of its own
- * (one h2 connection, one h3 connection) GETs {@code /api/info} every {@value #HEALTH_PERIOD_MILLIS} ms. When the
- * arrivals stop it measures recovery: the time until a health check answers on both connections within
- * {@value #HEALTHY_MILLIS} ms again, and then until a {@value #RECOVERY_RUN_MILLIS} ms closed-loop run reaches
- * {@value #RECOVERED_PERCENT} % of the peak (target: within {@value #RECOVERY_TARGET_SECONDS} s). Every request ends in
+ * (one h2 connection, one h3 connection) GETs the demo's health check ({@code /api/health}) every
+ * {@value #HEALTH_PERIOD_MILLIS} ms. When the arrivals stop it measures recovery as a user arriving then sees it: the
+ * time until a health check answers on both connections within {@value #HEALTHY_MILLIS} ms again, and then until a
+ * {@value #RECOVERY_RUN_MILLIS} ms closed-loop run of new clients reaches {@value #RECOVERED_PERCENT} % of the peak
+ * (target: within {@value #RECOVERY_TARGET_SECONDS} s), with the time the overload's own clients took to work off
+ * their backlog beside it. Every request ends in
  * one {@link Kind}: answered and checked, shed (a status such as 503, a stream refused or reset before its response,
  * the server's QUIC stream limit), timed out, not offered, or lost after acceptance (response headers arrived, then
  * the body was cut, reset or did not end). The server is not changed: if it does not shed, the numbers say so.
@@ -43,7 +45,7 @@ final class Overload {
 
 	static final long HEALTHY_MILLIS = 100;
 
-	static final long RECOVERY_RUN_MILLIS = 2_000;
+	static final long RECOVERY_RUN_MILLIS = 1_000;
 
 	static final int RECOVERED_PERCENT = 90;
 
@@ -95,13 +97,23 @@ final class Overload {
 			ServerMetrics.Sample before = metrics.sample();
 			// Opened now: an idle connection would close after the server's idle timeout (30 s by default).
 			try (HealthCheck health = HealthCheck.open(this.load, demo, this.certificate, mixed.stylesheet)) {
-				overload(server, seconds, mixed, metrics, health, peak, rates, before);
+				overload(server, seconds, mixed, metrics, health, peak, rates, before,
+						() -> mixed.openMore(this.load, demo, this.certificate, MAX_IN_FLIGHT));
 			}
 		}
 	}
 
+	/** Opens new clients: the users who arrive once the overload is over. */
+	@FunctionalInterface
+	private interface NewClients {
+
+		MixedLoad open() throws Exception;
+
+	}
+
 	private void overload(String server, int seconds, MixedLoad mixed, ServerMetrics metrics, HealthCheck health,
-			Map<Protocol, Double> peak, Map<Protocol, Double> rates, ServerMetrics.Sample before) throws Exception {
+			Map<Protocol, Double> peak, Map<Protocol, Double> rates, ServerMetrics.Sample before, NewClients newClients)
+			throws Exception {
 		double peakTotal = MixedLoad.total(peak);
 		health.start();
 		Bench.progress(String.format(Locale.ROOT, "  peak %,.0f req/s; health checks for %d ms on the idle server",
@@ -116,8 +128,11 @@ final class Overload {
 		long end = arrivals.endNanos();
 		Map<Protocol, Long> answeredInWindow = new EnumMap<>(Protocol.class);
 		arrivals.tallies.forEach((protocol, tally) -> answeredInWindow.put(protocol, tally.count(Kind.OK)));
-		Bench.progress("  arrivals stopped; " + arrivals.summary() + "; recovery:");
-		Recovery recovery = recover(mixed, health, end, peakTotal);
+		Bench.progress("  arrivals stopped; " + arrivals.summary() + "; recovery, measured with new clients:");
+		Recovery recovery;
+		try (MixedLoad fresh = newClients.open()) {
+			recovery = recover(fresh, arrivals, health, end, peakTotal);
+		}
 		boolean drained = arrivals.awaitOutstanding(TimeUnit.SECONDS.toMillis(MixedLoad.TIMEOUT_SECONDS + 20));
 		health.stop();
 		long healthEnd = System.nanoTime();
@@ -151,8 +166,11 @@ final class Overload {
 		}
 	}
 
-	/** When the server answered a health check quickly again, and when it served its peak again. */
-	private record Recovery(double healthySeconds, double throughputSeconds, List<String> runs) {
+	/**
+	 * When the server answered a health check quickly again, when new clients got its peak again, and when the
+	 * generator's own backlog (arrivals it had accepted but not yet sent, or sent and not yet seen answered) drained.
+	 */
+	private record Recovery(double healthySeconds, double throughputSeconds, double backlogSeconds, List<String> runs) {
 
 		double seconds() {
 			return Math.max(this.healthySeconds, this.throughputSeconds);
@@ -160,9 +178,31 @@ final class Overload {
 
 	}
 
-	private static Recovery recover(MixedLoad mixed, HealthCheck health, long end, double peakTotal)
-			throws InterruptedException {
+	/**
+	 * Recovery as users who come after the overload see it: health checks on their own connections, then closed-loop
+	 * runs on new clients (new connections), while the server still works off what the overload's clients had queued.
+	 * Those clients are not used: their requests wait behind their own queues (up to {@value #MAX_IN_FLIGHT} accepted
+	 * arrivals, most of them not yet sent), which measures the generator's backlog, reported beside it.
+	 */
+	private static Recovery recover(MixedLoad fresh, Arrivals arrivals, HealthCheck health, long end,
+			double peakTotal) throws InterruptedException {
 		long deadline = end + TimeUnit.SECONDS.toNanos(RECOVERY_LIMIT_SECONDS);
+		double[] backlog = { Double.NaN };
+		Thread backlogWatch = new Thread(() -> {
+			while (arrivals.inFlight() > 0 && System.nanoTime() < deadline) {
+				try {
+					TimeUnit.MILLISECONDS.sleep(20);
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+			}
+			if (arrivals.inFlight() == 0) {
+				backlog[0] = (System.nanoTime() - end) / 1e9;
+			}
+		}, "bench-backlog-watch");
+		backlogWatch.setDaemon(true);
+		backlogWatch.start();
 		double healthy = Double.NaN;
 		while (System.nanoTime() < deadline && Double.isNaN(healthy = health.firstHealthyAfter(end))) {
 			TimeUnit.MILLISECONDS.sleep(50);
@@ -175,7 +215,7 @@ final class Overload {
 			double at = (runStart - end) / 1e9;
 			String run;
 			try {
-				double total = MixedLoad.total(mixed.closedLoop(RECOVERY_RUN_MILLIS));
+				double total = MixedLoad.total(fresh.closedLoop(RECOVERY_RUN_MILLIS));
 				run = String.format(Locale.ROOT, "%.1f s to %.1f s: %,.0f req/s (%.0f %% of the peak)", at,
 						(System.nanoTime() - end) / 1e9, total, 100 * total / peakTotal);
 				if (total >= peakTotal * RECOVERED_PERCENT / 100) {
@@ -196,7 +236,10 @@ final class Overload {
 				TimeUnit.NANOSECONDS.sleep(left);
 			}
 		}
-		return new Recovery(healthy, throughput, runs);
+		backlogWatch.join(TimeUnit.NANOSECONDS.toMillis(Math.max(1, deadline - System.nanoTime())));
+		Bench.progress(String.format(Locale.ROOT, "    the overload's clients' backlog drained after %.1f s",
+				backlog[0]));
+		return new Recovery(healthy, throughput, backlog[0], runs);
 	}
 
 	private void report(String server, int seconds, Map<Protocol, Double> peak, Map<Protocol, Double> rates,
@@ -248,7 +291,7 @@ final class Overload {
 					+ " s after the recovery: counted nowhere above");
 		}
 
-		Section checks = this.results.section("Overload: health checks, GET " + MixedLoad.JSON + " every "
+		Section checks = this.results.section("Overload: health checks, GET " + MixedLoad.HEALTH + " every "
 				+ HEALTH_PERIOD_MILLIS + " ms on their own connections", List.of("h2", "h3"), null, null);
 		long baselineStart = start - TimeUnit.MILLISECONDS.toNanos(BASELINE_MILLIS);
 		String[] phases = { "idle", "overload", "after" };
@@ -281,8 +324,10 @@ final class Overload {
 				List.of("value"), null, null);
 		back.row("health < " + HEALTHY_MILLIS + " ms on h2 and h3 after", "s", false, null)
 			.put("value", recovery.healthySeconds());
-		back.row("closed loop >= " + RECOVERED_PERCENT + " % of the peak after", "s", false, null)
+		back.row("new clients' closed loop >= " + RECOVERED_PERCENT + " % of the peak after", "s", false, null)
 			.put("value", recovery.throughputSeconds());
+		back.row("the overload's clients' backlog drained after", "s", false, null)
+			.put("value", recovery.backlogSeconds());
 		back.row("RECOVERED after (target <= " + RECOVERY_TARGET_SECONDS + " s)", "s", false, null)
 			.put("value", recovery.seconds());
 		back.row("server threads, before", "count", false, null).put("value", before.threadCount());
@@ -414,7 +459,7 @@ final class Overload {
 			}
 			HealthCheck health = new HealthCheck(h2, h3, demo, stylesheet);
 			for (Protocol protocol : PROTOCOLS) {
-				Outcome outcome = MixedLoad.sendAndWait(health.senders.get(protocol), MixedLoad.JSON);
+				Outcome outcome = MixedLoad.sendAndWait(health.senders.get(protocol), MixedLoad.HEALTH);
 				if (outcome.kind() != Kind.OK) {
 					health.close();
 					throw new IllegalStateException("health check over " + protocol.label + ": " + outcome);
@@ -448,7 +493,7 @@ final class Overload {
 				synchronized (this.probes) {
 					this.probes.add(probe);
 				}
-				this.senders.get(protocol).send(MixedLoad.JSON, sent, (outcome) -> probe.outcome = outcome);
+				this.senders.get(protocol).send(MixedLoad.HEALTH, sent, (outcome) -> probe.outcome = outcome);
 			}
 		}
 

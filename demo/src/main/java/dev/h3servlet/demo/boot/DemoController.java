@@ -21,7 +21,7 @@ import org.springframework.web.util.HtmlUtils;
 
 /**
  * The demo's endpoints, plain Spring MVC that knows nothing about HTTP/3: the page ({@code /}), request details as
- * JSON ({@code /api/info}), a form whose value is kept in the HTTP session ({@code POST /session}) and a file upload
+ * JSON ({@code /api/info}), a health check ({@code /api/health}), a form whose value is kept in the HTTP session ({@code POST /session}) and a file upload
  * that answers the file's size and SHA-256 ({@code POST /upload}).
  */
 @RestController
@@ -47,6 +47,12 @@ public class DemoController {
 		info.put("keySize", request.getAttribute("jakarta.servlet.request.key_size"));
 		info.put("userAgent", request.getHeader("User-Agent"));
 		return info;
+	}
+
+	/** A health check, exempt from the overload limit (see {@link OverloadProperties}). */
+	@GetMapping("/api/health")
+	public Map<String, Object> health(HttpServletRequest request) {
+		return Map.of("status", "UP", "protocol", request.getProtocol());
 	}
 
 	@PostMapping(path = "/session", produces = MediaType.TEXT_HTML_VALUE)

@@ -12,7 +12,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Puts Jetty's {@link QoSHandler} in front of the demo's handlers, configured by {@link OverloadProperties}: the way
  * any Spring Boot app on Jetty can shed load over every protocol, HTTP/3 included (a request over the limit gets a
- * 503 response on its own stream; the connection and the other streams carry on).
+ * 503 response on its own stream; the connection and the other streams carry on), health checks exempted.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(OverloadProperties.class)
@@ -37,6 +37,9 @@ class OverloadProtection {
 		qos.setMaxRequestCount(properties.maxRequests());
 		qos.setMaxSuspendedRequestCount(properties.maxQueued());
 		qos.setMaxSuspend(properties.maxQueueTime());
+		if (!properties.exemptPaths().isEmpty()) {
+			qos.excludePath(properties.exemptPaths().toArray(String[]::new));
+		}
 		return qos;
 	}
 
