@@ -30,13 +30,4 @@ public interface Http3ConnectorProvider {
 	Http3Connector newConnector(ServerConnector tlsConnector, SslContextFactory.Server sslContextFactory,
 			HttpConfiguration httpConfiguration, Http3Settings settings);
 
-	/**
-	 * Loads what this transport's first start needs (native libraries, classes), so that a start that follows costs
-	 * less: meant for a background thread while the application starts. Does nothing that a start would not do, and
-	 * leaves any failure for the start to report.
-	 * @throws Exception when something failed to load (the caller ignores it; the start reports it)
-	 */
-	default void preinitialize() throws Exception {
-	}
-
 }

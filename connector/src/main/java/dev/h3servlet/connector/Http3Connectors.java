@@ -108,28 +108,6 @@ public final class Http3Connectors {
 	}
 
 	/**
-	 * Loads what the transport's first start needs (its native libraries, for the netty transport), for a background
-	 * thread while the application starts: Spring Boot's starter does it in Boot's own background pre-initialization.
-	 * Does nothing when the transport's libraries are missing, and leaves every failure for the start to report.
-	 * @param transport the transport the application will start
-	 */
-	public static void preinitialize(Http3Transport transport) {
-		ServiceLoader<Http3ConnectorProvider> providers = ServiceLoader.load(Http3ConnectorProvider.class,
-				Http3ConnectorProvider.class.getClassLoader());
-		for (Http3ConnectorProvider provider : providers) {
-			if (provider.transport() == transport && provider.unavailableReason() == null) {
-				try {
-					provider.preinitialize();
-				}
-				catch (Exception | LinkageError ex) {
-					// Not reported twice: the start loads the same and fails naming the fix.
-					logger.debug("Pre-initializing the HTTP/3 transport '{}' failed", transport.id(), ex);
-				}
-			}
-		}
-	}
-
-	/**
 	 * The provider of a transport, found with {@link ServiceLoader} in this library's class loader.
 	 * @throws IllegalStateException naming what to add when the transport's libraries are missing
 	 */

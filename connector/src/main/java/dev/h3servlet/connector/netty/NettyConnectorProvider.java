@@ -37,10 +37,4 @@ public final class NettyConnectorProvider implements Http3ConnectorProvider {
 				settings);
 	}
 
-	/** Netty's native QUIC library (quiche and BoringSSL) and its epoll transport: about 0.2 s at a first start. */
-	@Override
-	public void preinitialize() {
-		NativeQuic.preload();
-	}
-
 }
