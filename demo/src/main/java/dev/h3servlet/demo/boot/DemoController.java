@@ -21,8 +21,8 @@ import org.springframework.web.util.HtmlUtils;
 
 /**
  * The demo's endpoints, plain Spring MVC that knows nothing about HTTP/3: the page ({@code /}), request details as
- * JSON ({@code /api/info}), a health check ({@code /api/health}), a form whose value is kept in the HTTP session ({@code POST /session}) and a file upload
- * that answers the file's size and SHA-256 ({@code POST /upload}).
+ * JSON ({@code /api/info}), a health check ({@code /api/health}), a form whose value is kept in the HTTP session
+ * ({@code POST /session}) and a file upload that answers the file's size and SHA-256 ({@code POST /upload}).
  */
 @RestController
 public class DemoController {

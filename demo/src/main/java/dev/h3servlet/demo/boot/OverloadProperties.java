@@ -12,8 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How the demo sheds load ({@code h3servlet.demo.overload.*}): Jetty's {@code QoSHandler} in front of the whole app,
  * for HTTP/1.1, HTTP/2 and HTTP/3 alike. At most {@code max-requests} requests are handled at once; up to
  * {@code max-queued} more wait (without holding a thread) for at most {@code max-queue-time}; anything beyond, or
- * waiting longer, is answered {@code 503 Service Unavailable} before the app sees it, so a burst cannot build a queue
- * that takes the server seconds to work off after the burst ends. Requests to {@code exempt-paths} (Jetty path specs:
+ * waiting longer, is answered {@code 503 Service Unavailable} before the app sees it, so the server's own queue stays
+ * bounded however many requests the clients send. Requests to {@code exempt-paths} (Jetty path specs:
  * {@code /api/health}, {@code /actuator/*}, {@code *.css}) bypass the limit, so a load balancer's health check is
  * answered however busy the app is.
  *
