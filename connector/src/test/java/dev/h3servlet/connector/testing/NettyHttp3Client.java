@@ -128,6 +128,7 @@ public final class NettyHttp3Client implements AutoCloseable {
 		Objects.requireNonNull(timeout, "timeout");
 		EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("netty-h3-client", true),
 				NioIoHandler.newFactory());
+		Channel datagramChannel = null;
 		try {
 			QuicSslContext ssl = QuicSslContextBuilder.forClient()
 				.trustManager(trusted)
@@ -141,7 +142,7 @@ public final class NettyHttp3Client implements AutoCloseable {
 				.initialMaxData(INITIAL_MAX_DATA)
 				.initialMaxStreamDataBidirectionalLocal(initialMaxStreamData)
 				.build();
-			Channel datagramChannel = await(new Bootstrap().group(group)
+			datagramChannel = await(new Bootstrap().group(group)
 				.channel(NioDatagramChannel.class)
 				.handler(codec)
 				.bind(new InetSocketAddress(server.getAddress(), 0)), timeout, "bind a UDP socket").channel();
@@ -153,6 +154,11 @@ public final class NettyHttp3Client implements AutoCloseable {
 			return new NettyHttp3Client(group, datagramChannel, quicChannel, authority, timeout);
 		}
 		catch (IOException | RuntimeException ex) {
+			if (datagramChannel != null) {
+				// Closed before the event loop stops, so that the QUIC codec releases its native buffers even when
+				// the handshake's promise was cancelled half-way (a refused connection): the leak detector saw them.
+				datagramChannel.close().awaitUninterruptibly(timeout.toMillis());
+			}
 			shutdown(group, timeout, ex);
 			throw ex;
 		}
