@@ -45,6 +45,8 @@ final class Arrivals {
 
 	private volatile long endNanos;
 
+	private volatile long lastEndedNanos;
+
 	Arrivals(Map<Protocol, Sender> senders, Map<Protocol, Double> perSecond, long millis, int maxInFlight) {
 		this.senders = senders;
 		this.perSecond = perSecond;
@@ -96,8 +98,9 @@ final class Arrivals {
 		AtomicBoolean once = new AtomicBoolean();
 		this.senders.get(protocol).send(path, scheduled, (outcome) -> {
 			if (once.compareAndSet(false, true)) {
-				this.inFlight.release();
 				tally.add(outcome);
+				this.lastEndedNanos = System.nanoTime();
+				this.inFlight.release();
 			}
 		});
 	}
@@ -123,6 +126,11 @@ final class Arrivals {
 	/** When the last arrival was due; 0 while arriving. */
 	long endNanos() {
 		return this.endNanos;
+	}
+
+	/** When the last request sent so far ended ({@link System#nanoTime()}); 0 before any did. */
+	long lastEndedNanos() {
+		return this.lastEndedNanos;
 	}
 
 	/** Waits for the pacer to stop (it stops by itself after its time). */

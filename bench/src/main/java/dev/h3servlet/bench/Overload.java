@@ -131,13 +131,17 @@ final class Overload {
 		Bench.progress("  arrivals stopped; " + arrivals.summary() + "; recovery, measured with new clients:");
 		Recovery recovery;
 		try (MixedLoad fresh = newClients.open()) {
-			recovery = recover(fresh, arrivals, health, end, peakTotal);
+			recovery = recover(fresh, health, end, peakTotal);
 		}
 		boolean drained = arrivals.awaitOutstanding(TimeUnit.SECONDS.toMillis(MixedLoad.TIMEOUT_SECONDS + 20));
+		// The overload's own clients' backlog (arrivals accepted but not yet sent, or sent and not yet answered).
+		double backlogSeconds = drained ? Math.max(0, arrivals.lastEndedNanos() - end) / 1e9 : Double.NaN;
+		Bench.progress(String.format(Locale.ROOT, "    the overload's clients' backlog drained after %.1f s",
+				backlogSeconds));
 		health.stop();
 		long healthEnd = System.nanoTime();
 		ServerMetrics.Sample after = metrics.sample();
-		report(server, seconds, peak, rates, mixed, arrivals, answeredInWindow, (end - start) / 1e9, drained,
+		report(server, seconds, peak, rates, mixed, arrivals, answeredInWindow, (end - start) / 1e9, backlogSeconds,
 				health, start, end, healthEnd, recovery, before, after);
 	}
 
@@ -166,11 +170,8 @@ final class Overload {
 		}
 	}
 
-	/**
-	 * When the server answered a health check quickly again, when new clients got its peak again, and when the
-	 * generator's own backlog (arrivals it had accepted but not yet sent, or sent and not yet seen answered) drained.
-	 */
-	private record Recovery(double healthySeconds, double throughputSeconds, double backlogSeconds, List<String> runs) {
+	/** When the server answered a health check quickly again, and when new clients got its peak again. */
+	private record Recovery(double healthySeconds, double throughputSeconds, List<String> runs) {
 
 		double seconds() {
 			return Math.max(this.healthySeconds, this.throughputSeconds);
@@ -184,25 +185,9 @@ final class Overload {
 	 * Those clients are not used: their requests wait behind their own queues (up to {@value #MAX_IN_FLIGHT} accepted
 	 * arrivals, most of them not yet sent), which measures the generator's backlog, reported beside it.
 	 */
-	private static Recovery recover(MixedLoad fresh, Arrivals arrivals, HealthCheck health, long end,
-			double peakTotal) throws InterruptedException {
+	private static Recovery recover(MixedLoad fresh, HealthCheck health, long end, double peakTotal)
+			throws InterruptedException {
 		long deadline = end + TimeUnit.SECONDS.toNanos(RECOVERY_LIMIT_SECONDS);
-		double[] backlog = { Double.NaN };
-		Thread backlogWatch = new Thread(() -> {
-			while (arrivals.inFlight() > 0 && System.nanoTime() < deadline) {
-				try {
-					TimeUnit.MILLISECONDS.sleep(20);
-				}
-				catch (InterruptedException ex) {
-					return;
-				}
-			}
-			if (arrivals.inFlight() == 0) {
-				backlog[0] = (System.nanoTime() - end) / 1e9;
-			}
-		}, "bench-backlog-watch");
-		backlogWatch.setDaemon(true);
-		backlogWatch.start();
 		double healthy = Double.NaN;
 		while (System.nanoTime() < deadline && Double.isNaN(healthy = health.firstHealthyAfter(end))) {
 			TimeUnit.MILLISECONDS.sleep(50);
@@ -236,15 +221,12 @@ final class Overload {
 				TimeUnit.NANOSECONDS.sleep(left);
 			}
 		}
-		backlogWatch.join(TimeUnit.NANOSECONDS.toMillis(Math.max(1, deadline - System.nanoTime())));
-		Bench.progress(String.format(Locale.ROOT, "    the overload's clients' backlog drained after %.1f s",
-				backlog[0]));
-		return new Recovery(healthy, throughput, backlog[0], runs);
+		return new Recovery(healthy, throughput, runs);
 	}
 
 	private void report(String server, int seconds, Map<Protocol, Double> peak, Map<Protocol, Double> rates,
-			MixedLoad mixed, Arrivals arrivals, Map<Protocol, Long> answeredInWindow, double window, boolean drained,
-			HealthCheck health, long start, long end, long healthEnd, Recovery recovery, ServerMetrics.Sample before,
+			MixedLoad mixed, Arrivals arrivals, Map<Protocol, Long> answeredInWindow, double window,
+			double backlogSeconds, HealthCheck health, long start, long end, long healthEnd, Recovery recovery, ServerMetrics.Sample before,
 			ServerMetrics.Sample after) {
 		Section load = this.results.section("Overload: " + FACTOR + " x the peak offered open-loop for " + seconds
 				+ " s, h1 + h2 + h3, on the " + server, List.of("h1", "h2", "h3", "total"), null, null);
@@ -286,7 +268,7 @@ final class Overload {
 			tallies.get(protocol).details().forEach((detail, count) -> load.notes.add(
 					String.format(Locale.ROOT, "  %s %,d x %s", protocol.label, count, detail)));
 		}
-		if (!drained) {
+		if (Double.isNaN(backlogSeconds)) {
 			load.notes.add(arrivals.inFlight() + " requests were still outstanding " + (MixedLoad.TIMEOUT_SECONDS + 20)
 					+ " s after the recovery: counted nowhere above");
 		}
@@ -327,7 +309,7 @@ final class Overload {
 		back.row("new clients' closed loop >= " + RECOVERED_PERCENT + " % of the peak after", "s", false, null)
 			.put("value", recovery.throughputSeconds());
 		back.row("the overload's clients' backlog drained after", "s", false, null)
-			.put("value", recovery.backlogSeconds());
+			.put("value", backlogSeconds);
 		back.row("RECOVERED after (target <= " + RECOVERY_TARGET_SECONDS + " s)", "s", false, null)
 			.put("value", recovery.seconds());
 		back.row("server threads, before", "count", false, null).put("value", before.threadCount());

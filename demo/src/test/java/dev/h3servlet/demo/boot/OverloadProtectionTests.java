@@ -45,7 +45,8 @@ class OverloadProtectionTests {
 	@Test
 	void defaultsAreTheValuesTheDemoShipsWith() throws IOException {
 		OverloadProperties defaults = bind(Map.of());
-		assertThat(defaults).isEqualTo(new OverloadProperties(true, 64, 256, Duration.ofSeconds(1), List.of("/api/health")));
+		assertThat(defaults)
+			.isEqualTo(new OverloadProperties(true, 64, 256, Duration.ofSeconds(1), List.of("/api/health")));
 		Properties shipped = new Properties();
 		try (InputStream in = getClass().getResourceAsStream("/application.properties")) {
 			shipped.load(in);
