@@ -92,3 +92,7 @@ jetty.h3servlet.altSvc.maxAge?=86400
 ## Whether HTTP/1.1 and HTTP/2 responses advertise HTTP/3 (Alt-Svc: h3=":port"; ma=...), and the ma in seconds.
 # jetty.h3servlet.altSvc.enabled=true
 # jetty.h3servlet.altSvc.maxAge=86400
+
+## The UDP port the advertisement names when clients reach HTTP/3 through another one (a load balancer's 443);
+## default: the listener's own port.
+# jetty.h3servlet.altSvc.port=443

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import java.util.function.IntSupplier;
 
 import org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -100,11 +101,23 @@ public final class Http3Connectors {
 		Http3Connector connector = provider.newConnector(tlsConnector, ssl.getSslContextFactory(),
 				httpConfigurations.get(0), settings);
 		if (settings.altSvcEnabled()) {
-			AltSvcCustomizer altSvc = new AltSvcCustomizer(connector::getLocalPort, settings.altSvcMaxAge());
+			AltSvcCustomizer altSvc = new AltSvcCustomizer(advertisedPort(connector, settings.altSvcPort()),
+					settings.altSvcMaxAge());
 			httpConfigurations.forEach((httpConfiguration) -> httpConfiguration.addCustomizer(altSvc));
 		}
 		tlsConnector.getServer().addConnector(connector);
 		return connector;
+	}
+
+	/**
+	 * The port Alt-Svc names: the listener's own, or the one the settings give (a load balancer's); either only once
+	 * the listener is bound, so that nothing is advertised that does not answer yet.
+	 */
+	private static IntSupplier advertisedPort(Http3Connector connector, Integer altSvcPort) {
+		if (altSvcPort == null) {
+			return connector::getLocalPort;
+		}
+		return () -> (connector.getLocalPort() > 0) ? altSvcPort : -1;
 	}
 
 	/**

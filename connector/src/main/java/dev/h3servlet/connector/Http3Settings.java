@@ -61,6 +61,8 @@ public final class Http3Settings {
 
 	private final Duration altSvcMaxAge;
 
+	private final Integer altSvcPort;
+
 	private Http3Settings(Builder builder) {
 		this.transport = builder.transport;
 		this.port = builder.port;
@@ -77,6 +79,7 @@ public final class Http3Settings {
 		this.pemWorkDir = builder.pemWorkDir;
 		this.altSvcEnabled = builder.altSvcEnabled;
 		this.altSvcMaxAge = builder.altSvcMaxAge;
+		this.altSvcPort = builder.altSvcPort;
 	}
 
 	/** Settings with every value at its default. */
@@ -178,6 +181,14 @@ public final class Http3Settings {
 		return this.altSvcMaxAge;
 	}
 
+	/**
+	 * The UDP port the advertisement names; {@code null} means the port the listener is bound to. Set it when clients
+	 * reach the listener through another port, e.g. a load balancer's 443 in front of instances on 8443.
+	 */
+	public Integer altSvcPort() {
+		return this.altSvcPort;
+	}
+
 	@Override
 	public String toString() {
 		return "Http3Settings{transport=" + this.transport + ", port=" + this.port + ", host=" + this.host + ", idleTimeout=" + this.idleTimeout
@@ -186,7 +197,7 @@ public final class Http3Settings {
 				+ ", maxRequestHeaderSize=" + this.maxRequestHeaderSize + ", streamIdleTimeout="
 				+ this.streamIdleTimeout + ", udpReceiveBufferSize=" + this.udpReceiveBufferSize
 				+ ", udpSendBufferSize=" + this.udpSendBufferSize + ", eventLoops=" + this.eventLoops + ", pemWorkDir=" + this.pemWorkDir + ", altSvcEnabled=" + this.altSvcEnabled
-				+ ", altSvcMaxAge=" + this.altSvcMaxAge + "}";
+				+ ", altSvcMaxAge=" + this.altSvcMaxAge + ", altSvcPort=" + this.altSvcPort + "}";
 	}
 
 	/**
@@ -225,6 +236,8 @@ public final class Http3Settings {
 
 		private Duration altSvcMaxAge = DEFAULT_ALT_SVC_MAX_AGE;
 
+		private Integer altSvcPort;
+
 		private Builder() {
 		}
 
@@ -244,6 +257,7 @@ public final class Http3Settings {
 			this.pemWorkDir = settings.pemWorkDir;
 			this.altSvcEnabled = settings.altSvcEnabled;
 			this.altSvcMaxAge = settings.altSvcMaxAge;
+			this.altSvcPort = settings.altSvcPort;
 		}
 
 		public Builder transport(Http3Transport transport) {
@@ -348,6 +362,15 @@ public final class Http3Settings {
 						"altSvcMaxAge: " + altSvcMaxAge + " (expected: >= 0, or null for the default)");
 			}
 			this.altSvcMaxAge = (altSvcMaxAge != null) ? altSvcMaxAge : DEFAULT_ALT_SVC_MAX_AGE;
+			return this;
+		}
+
+		public Builder altSvcPort(Integer altSvcPort) {
+			if (altSvcPort != null && (altSvcPort < 1 || altSvcPort > 65535)) {
+				throw new IllegalArgumentException("altSvcPort: " + altSvcPort
+						+ " (expected: 1 to 65535, or null for the listener's own port)");
+			}
+			this.altSvcPort = altSvcPort;
 			return this;
 		}
 

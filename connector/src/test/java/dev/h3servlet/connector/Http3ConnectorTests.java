@@ -190,6 +190,18 @@ class Http3ConnectorTests {
 	}
 
 	@Test
+	void altSvcNamesTheConfiguredPortInsteadOfTheListeners() throws Exception {
+		Server server = startServer(TestTransport.settings().altSvcPort(443).build());
+		int udpPort = http3(server).getLocalPort();
+		assertThat(udpPort).isNotEqualTo(443);
+		send(h3, uri(udpPort), HttpVersion.HTTP_3);
+		assertThat(send(h11, uri(tlsPort(server)), HttpVersion.HTTP_1_1).getHeaders().getValuesList(HttpHeader.ALT_SVC))
+			.containsExactly("h3=\":443\"; ma=86400");
+		assertThat(send(h2, uri(tlsPort(server)), HttpVersion.HTTP_2).getHeaders().getValuesList(HttpHeader.ALT_SVC))
+			.containsExactly("h3=\":443\"; ma=86400");
+	}
+
+	@Test
 	void altSvcCanBeDisabled() throws Exception {
 		Server server = startServer(TestTransport.settings().altSvcEnabled(false).build());
 		assertThat(send(h11, uri(tlsPort(server)), HttpVersion.HTTP_1_1).getHeaders().contains(HttpHeader.ALT_SVC))

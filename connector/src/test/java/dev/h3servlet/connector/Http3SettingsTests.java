@@ -113,6 +113,14 @@ class Http3SettingsTests {
 	}
 
 	@Test
+	void altSvcPortOutsideTheUdpRangeIsRejected() {
+		assertInvalid((builder) -> builder.altSvcPort(0), "altSvcPort");
+		assertInvalid((builder) -> builder.altSvcPort(65536), "altSvcPort");
+		assertThat(Http3Settings.defaults().altSvcPort()).isNull();
+		assertThat(Http3Settings.builder().altSvcPort(443).build().altSvcPort()).isEqualTo(443);
+	}
+
+	@Test
 	void rejectedValueLeavesTheBuilderUnchanged() {
 		Http3Settings.Builder builder = Http3Settings.builder().port(8444);
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.port(70000));
@@ -136,6 +144,7 @@ class Http3SettingsTests {
 			.pemWorkDir(null)
 			.altSvcEnabled(true)
 			.altSvcMaxAge(null)
+			.altSvcPort(null)
 			.build();
 		assertThat(reset).hasToString(Http3Settings.defaults().toString());
 	}
@@ -165,7 +174,7 @@ class Http3SettingsTests {
 				"maxConcurrentStreams=64", "sessionReceiveWindow=8388608", "streamReceiveWindow=1048576",
 				"maxRequestHeaderSize=16384", "streamIdleTimeout=PT20S", "udpReceiveBufferSize=2097152",
 				"udpSendBufferSize=1048576", "eventLoops=3", "pemWorkDir=/var/lib/h3servlet/pem",
-				"altSvcEnabled=false", "altSvcMaxAge=PT5M");
+				"altSvcEnabled=false", "altSvcMaxAge=PT5M", "altSvcPort=443");
 	}
 
 	private static Http3Settings everythingSet() {
@@ -184,6 +193,7 @@ class Http3SettingsTests {
 			.pemWorkDir(Path.of("/var/lib/h3servlet/pem"))
 			.altSvcEnabled(false)
 			.altSvcMaxAge(Duration.ofMinutes(5))
+			.altSvcPort(443)
 			.build();
 	}
 

@@ -136,6 +136,12 @@ public final class H3servletModule {
 		this.settings.altSvcMaxAge(Duration.ofSeconds(value));
 	}
 
+	/** {@code jetty.h3servlet.altSvc.port}: the UDP port the advertisement names (a load balancer's). */
+	public void setAltSvcPort(String port) {
+		long value = number("jetty.h3servlet.altSvc.port", port, 1, 65535, "a UDP port (1-65535)");
+		this.settings.altSvcPort((int) value);
+	}
+
 	/** The settings made of the properties given so far. */
 	public Http3Settings settings() {
 		return this.settings.build();

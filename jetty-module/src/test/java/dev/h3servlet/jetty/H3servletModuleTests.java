@@ -38,6 +38,7 @@ class H3servletModuleTests {
 		module.setEventLoops("2");
 		module.setAltSvcEnabled("false");
 		module.setAltSvcMaxAge("3600");
+		module.setAltSvcPort("443");
 		Http3Settings settings = module.settings();
 		assertThat(settings.host()).isEqualTo("127.0.0.1");
 		assertThat(settings.port()).isEqualTo(8443);
@@ -53,6 +54,7 @@ class H3servletModuleTests {
 		assertThat(settings.eventLoops()).isEqualTo(2);
 		assertThat(settings.altSvcEnabled()).isFalse();
 		assertThat(settings.altSvcMaxAge()).isEqualTo(Duration.ofHours(1));
+		assertThat(settings.altSvcPort()).isEqualTo(443);
 	}
 
 	@Test
@@ -92,6 +94,8 @@ class H3servletModuleTests {
 			.withMessageContaining("jetty.h3servlet.altSvc.enabled must be true or false");
 		assertThatIllegalArgumentException().isThrownBy(() -> module.setAltSvcMaxAge("-1"))
 			.withMessageContaining("jetty.h3servlet.altSvc.maxAge must be a number of seconds (>= 0)");
+		assertThatIllegalArgumentException().isThrownBy(() -> module.setAltSvcPort("0"))
+			.withMessageContaining("jetty.h3servlet.altSvc.port must be a UDP port (1-65535)");
 		assertThatIllegalArgumentException().isThrownBy(() -> module.setPemWorkDir("bad\0path"))
 			.withMessageContaining("jetty.quic.pemWorkDir must be a directory path");
 	}

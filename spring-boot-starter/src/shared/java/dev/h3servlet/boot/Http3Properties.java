@@ -237,6 +237,12 @@ public class Http3Properties {
 		 */
 		private Duration maxAge = Duration.ofHours(24);
 
+		/**
+		 * UDP port the advertisement names, when clients reach HTTP/3 through another port than the one it listens
+		 * on (a load balancer's 443 in front of instances on 8443). Unset means the HTTP/3 listener's own port.
+		 */
+		private Integer port;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -251,6 +257,14 @@ public class Http3Properties {
 
 		public void setMaxAge(Duration maxAge) {
 			this.maxAge = maxAge;
+		}
+
+		public Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(Integer port) {
+			this.port = port;
 		}
 
 	}

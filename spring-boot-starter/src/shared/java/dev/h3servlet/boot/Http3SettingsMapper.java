@@ -39,6 +39,7 @@ final class Http3SettingsMapper {
 		apply("event-loops", properties.getEventLoops(), settings::eventLoops);
 		apply("alt-svc.enabled", properties.getAltSvc().isEnabled(), settings::altSvcEnabled);
 		apply("alt-svc.max-age", properties.getAltSvc().getMaxAge(), settings::altSvcMaxAge);
+		apply("alt-svc.port", properties.getAltSvc().getPort(), settings::altSvcPort);
 		return settings.build();
 	}
 

@@ -51,7 +51,8 @@ class Http3PropertiesTests {
 				Map.entry("server.http3.pem-work-dir", "/tmp/h3-pem"),
 				Map.entry("server.http3.udp-receive-buffer-size", "2MB"),
 				Map.entry("server.http3.udp-send-buffer-size", "1MB"), Map.entry("server.http3.event-loops", "2"),
-				Map.entry("server.http3.alt-svc.enabled", "false"), Map.entry("server.http3.alt-svc.max-age", "1h"));
+				Map.entry("server.http3.alt-svc.enabled", "false"), Map.entry("server.http3.alt-svc.max-age", "1h"),
+				Map.entry("server.http3.alt-svc.port", "443"));
 		Http3Properties properties = bind(values);
 		assertThat(properties.isEnabled()).isTrue();
 		Http3Settings settings = Http3SettingsMapper.map(properties);
@@ -69,6 +70,7 @@ class Http3PropertiesTests {
 		assertThat(settings.eventLoops()).isEqualTo(2);
 		assertThat(settings.altSvcEnabled()).isFalse();
 		assertThat(settings.altSvcMaxAge()).isEqualTo(Duration.ofHours(1));
+		assertThat(settings.altSvcPort()).isEqualTo(443);
 	}
 
 	@Test
@@ -94,6 +96,8 @@ class Http3PropertiesTests {
 		assertRejected("server.http3.event-loops", "0");
 		assertRejected("server.http3.event-loops", "257");
 		assertRejected("server.http3.alt-svc.max-age", "-1s");
+		assertRejected("server.http3.alt-svc.port", "0");
+		assertRejected("server.http3.alt-svc.port", "65536");
 	}
 
 	@Test

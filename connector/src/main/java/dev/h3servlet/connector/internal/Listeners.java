@@ -83,7 +83,8 @@ public final class Listeners {
 		if (!settings.altSvcEnabled()) {
 			return "not advertised (Alt-Svc disabled)";
 		}
-		return "advertised on HTTP/1.1 and HTTP/2 responses as Alt-Svc: h3=\":" + port + "\"; ma="
+		int advertised = (settings.altSvcPort() != null) ? settings.altSvcPort() : port;
+		return "advertised on HTTP/1.1 and HTTP/2 responses as Alt-Svc: h3=\":" + advertised + "\"; ma="
 				+ settings.altSvcMaxAge().toSeconds();
 	}
 
