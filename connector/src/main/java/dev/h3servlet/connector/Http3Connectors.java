@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Http3Connectors {
 
+	/** Jetty's HTTP/2 Alt-Svc customizer, in jetty-http2-server 12.1.10 and later. */
+	private static final String JETTY_HTTP2_ALT_SVC = "org.eclipse.jetty.http2.server."
+			+ "HTTP2ServerConnectionFactory$AltSvcCustomizer";
+
 	private static final Logger logger = LoggerFactory.getLogger(Http3Connectors.class);
 
 	private Http3Connectors() {
@@ -76,6 +80,9 @@ public final class Http3Connectors {
 	 * {@link HttpConfiguration}. In the configurations of its HTTP/1.1 and HTTP/2 factories, Jetty's
 	 * {@code SecureRequestCustomizer} is replaced by an {@link Http3SecureRequestCustomizer} (the same for HTTP/1.1 and
 	 * HTTP/2, complete TLS attributes for HTTP/3) and, when Alt-Svc is enabled, an {@link AltSvcCustomizer} is added.
+	 * Jetty's own HTTP/2 Alt-Svc customizer (jetty-http2-server 12.1.10 and later add one to every HTTP/2 factory, naming
+	 * any {@code h3} connector's local port without {@code ma}) is removed, so that responses carry one advertisement,
+	 * the one the settings describe (or none when Alt-Svc is disabled).
 	 * @param tlsConnector a connector of a server, with an {@link SslConnectionFactory} and an HTTP connection factory
 	 * @param settings the listener's settings
 	 * @return the added connector, which starts with the server, after the TLS connector
@@ -93,6 +100,7 @@ public final class Http3Connectors {
 		boolean tlsAttributes = false;
 		for (HttpConfiguration httpConfiguration : httpConfigurations) {
 			tlsAttributes |= Http3SecureRequestCustomizer.install(httpConfiguration);
+			removeJettysHttp2AltSvc(httpConfiguration);
 		}
 		if (!tlsAttributes) {
 			logger.info("{} has no plain SecureRequestCustomizer: HTTP/3 requests get Jetty's TLS attributes (no "
@@ -107,6 +115,23 @@ public final class Http3Connectors {
 		}
 		tlsConnector.getServer().addConnector(connector);
 		return connector;
+	}
+
+	/**
+	 * Removes the customizer that jetty-http2-server 12.1.10 and later add to the configuration of every HTTP/2 factory:
+	 * it advertises the local port of any connector speaking {@code h3} (ours), beside or against the advertisement
+	 * the settings describe (another port behind a load balancer, another {@code ma}, or none). Matched by name: older
+	 * Jetty versions have no such class.
+	 */
+	private static void removeJettysHttp2AltSvc(HttpConfiguration configuration) {
+		List<HttpConfiguration.Customizer> customizers = configuration.getCustomizers();
+		List<HttpConfiguration.Customizer> kept = customizers.stream()
+			.filter((customizer) -> !customizer.getClass().getName().equals(JETTY_HTTP2_ALT_SVC))
+			.toList();
+		if (kept.size() != customizers.size()) {
+			configuration.setCustomizers(new ArrayList<>(kept));
+			logger.debug("Removed Jetty's HTTP/2 Alt-Svc customizer from {}: h3servlet advertises HTTP/3", configuration);
+		}
 	}
 
 	/**

@@ -209,6 +209,26 @@ class DemoJarTests {
 				.containsPattern("\"cipherSuite\":\"TLS_(AES_128_GCM_SHA256|CHACHA20_POLY1305_SHA256)\"");
 		}
 
+		/**
+		 * Boot 4.0.7's Jetty (12.1.10) adds an HTTP/2 Alt-Svc customizer of its own, naming the h3 listener's port
+		 * without {@code ma}: h3servlet removes it, so that HTTP/2 responses carry one advertisement, the configured one.
+		 */
+		@Test
+		void http2ResponsesCarryOneAltSvcAdvertisement() throws Exception {
+			HttpClient http2 = JettyClients.http2();
+			try {
+				ContentResponse response = http2.newRequest(this.demo.uri("/api/info"))
+					.timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+					.send();
+				assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
+				assertThat(response.getHeaders().getValuesList(HttpHeader.ALT_SVC))
+					.containsExactly("h3=\":" + this.demo.port() + "\"; ma=86400");
+			}
+			finally {
+				http2.stop();
+			}
+		}
+
 		@Test
 		void sessionFormKeepsItsValueOverHttp3() throws Exception {
 			String note = "h3 <note> " + System.nanoTime();
