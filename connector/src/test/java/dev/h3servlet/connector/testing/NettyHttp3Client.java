@@ -123,7 +123,17 @@ public final class NettyHttp3Client implements AutoCloseable {
 	 */
 	public static NettyHttp3Client connect(InetSocketAddress server, X509Certificate trusted, Duration timeout,
 			long initialMaxStreamData) throws IOException {
+		return connect(server, new InetSocketAddress(server.getAddress(), 0), trusted, timeout, initialMaxStreamData);
+	}
+
+	/**
+	 * Opens a QUIC connection as {@link #connect(InetSocketAddress, X509Certificate, Duration)} does, from a UDP
+	 * socket bound to {@code local} (e.g. one of several addresses of a client host in a network namespace).
+	 */
+	public static NettyHttp3Client connect(InetSocketAddress server, InetSocketAddress local, X509Certificate trusted,
+			Duration timeout, long initialMaxStreamData) throws IOException {
 		Objects.requireNonNull(server, "server");
+		Objects.requireNonNull(local, "local");
 		Objects.requireNonNull(trusted, "trusted");
 		Objects.requireNonNull(timeout, "timeout");
 		EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("netty-h3-client", true),
@@ -145,7 +155,7 @@ public final class NettyHttp3Client implements AutoCloseable {
 			datagramChannel = await(new Bootstrap().group(group)
 				.channel(NioDatagramChannel.class)
 				.handler(codec)
-				.bind(new InetSocketAddress(server.getAddress(), 0)), timeout, "bind a UDP socket").channel();
+				.bind(local), timeout, "bind a UDP socket to " + local).channel();
 			QuicChannel quicChannel = await(QuicChannel.newBootstrap(datagramChannel)
 				.handler(new Http3ClientConnectionHandler())
 				.remoteAddress(server)

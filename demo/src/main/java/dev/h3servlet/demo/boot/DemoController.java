@@ -42,6 +42,7 @@ public class DemoController {
 		info.put("secure", request.isSecure());
 		info.put("remoteAddress", request.getRemoteAddr());
 		info.put("remotePort", request.getRemotePort());
+		info.put("localAddress", request.getLocalAddr());
 		info.put("localPort", request.getLocalPort());
 		info.put("cipherSuite", request.getAttribute("jakarta.servlet.request.cipher_suite"));
 		info.put("keySize", request.getAttribute("jakarta.servlet.request.key_size"));

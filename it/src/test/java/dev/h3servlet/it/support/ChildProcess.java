@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * pattern, then stopped. Every wait is bounded; its output (stdout and stderr) is kept for assertions and printed to
  * the test's output, prefixed with its name, when it is stopped.
  */
-final class ChildProcess {
+public final class ChildProcess {
 
 	static final long READY_TIMEOUT_SECONDS = 60;
 
@@ -46,7 +46,7 @@ final class ChildProcess {
 	 * Starts the process and waits until a line of its output matches the pattern.
 	 * @throws IllegalStateException if it is not ready in time or ends first (the message holds its output)
 	 */
-	static ChildProcess start(String name, ProcessBuilder builder, Pattern readyPattern) throws Exception {
+	public static ChildProcess start(String name, ProcessBuilder builder, Pattern readyPattern) throws Exception {
 		ChildProcess child = new ChildProcess(name, builder.redirectErrorStream(true).start(), readyPattern);
 		child.reader = new Thread(child::readOutput, name + "-output");
 		child.reader.setDaemon(true);
@@ -62,16 +62,48 @@ final class ChildProcess {
 		}
 	}
 
+	/**
+	 * Runs a short command to its end and returns what it printed (stdout and stderr). Its stdin stays open (and
+	 * empty) until it exited.
+	 * @throws IllegalStateException if it exits with another code than 0, or does not exit in time (it is then
+	 * killed); the message holds its output
+	 */
+	public static List<String> run(String name, ProcessBuilder builder, long timeoutSeconds) throws Exception {
+		Process process = builder.redirectErrorStream(true).start();
+		CompletableFuture<List<String>> output = CompletableFuture.supplyAsync(() -> {
+			try (BufferedReader lines = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				return lines.lines().toList();
+			}
+			catch (IOException ex) {
+				return List.of("(its output could not be read: " + ex + ")");
+			}
+		});
+		if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+			process.destroyForcibly().waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+			throw new IllegalStateException("The " + name + " did not exit within " + timeoutSeconds
+					+ " s; its output:\n" + String.join("\n", output.getNow(List.of())));
+		}
+		process.getOutputStream().close();
+		List<String> lines = output.get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		lines.forEach((line) -> System.out.println("[" + name + "] " + line));
+		if (process.exitValue() != 0) {
+			throw new IllegalStateException("The " + name + " exited with " + process.exitValue() + "; its output:\n"
+					+ String.join("\n", lines));
+		}
+		return lines;
+	}
+
 	/** The line that said it was ready. */
 	Matcher ready() {
 		return this.ready.join();
 	}
 
-	List<String> output() {
+	public List<String> output() {
 		return List.copyOf(this.output);
 	}
 
-	String joinedOutput() {
+	public String joinedOutput() {
 		return String.join("\n", this.output);
 	}
 
@@ -101,6 +133,13 @@ final class ChildProcess {
 		return this.process.exitValue();
 	}
 
+	/** Kills it (SIGKILL) and waits until it exited and its output was read to the end. */
+	void kill() throws InterruptedException {
+		this.process.destroyForcibly();
+		awaitExit("SIGKILL");
+		awaitOutputEnd();
+	}
+
 	/** Once it exited: waits (bounded) until its output was read to the end. */
 	private void awaitOutputEnd() throws InterruptedException {
 		this.reader.join(TimeUnit.SECONDS.toMillis(STOP_TIMEOUT_SECONDS));
@@ -113,7 +152,7 @@ final class ChildProcess {
 	 * Stops it: by closing its stdin when {@code closeStdin}, else with SIGTERM; prints its output.
 	 * @throws IllegalStateException if it does not exit in time (it is then killed)
 	 */
-	void stop(boolean closeStdin) throws Exception {
+	public void stop(boolean closeStdin) throws Exception {
 		try {
 			if (!this.process.isAlive()) {
 				return;
@@ -121,6 +160,7 @@ final class ChildProcess {
 			if (closeStdin) {
 				this.process.getOutputStream().close();
 				awaitExit("its stdin closing");
+				awaitOutputEnd();
 			}
 			else {
 				terminate();

@@ -2,6 +2,7 @@ package dev.h3servlet.it.support;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,9 +45,22 @@ public final class DemoJarProcess implements AutoCloseable {
 	 */
 	public static DemoJarProcess start(Path javaHome, List<String> jvmOptions, Path workingDirectory,
 			List<String> arguments) throws Exception {
+		return start("demo on " + javaHome, List.of(), javaHome, jvmOptions, workingDirectory, arguments);
+	}
+
+	/**
+	 * Starts the demo as {@link #start(Path, List, Path, List)} does, through a launcher that runs the command given
+	 * after it (e.g. {@code ip netns exec <namespace>}, which replaces itself with the JVM).
+	 * @param name what to call it in messages and in its printed output
+	 */
+	public static DemoJarProcess start(String name, List<String> launcher, Path javaHome, List<String> jvmOptions,
+			Path workingDirectory, List<String> arguments) throws Exception {
 		ProcessBuilder builder = ExecutableJar.fromProperty(JAR_PROPERTY)
 			.command(javaHome, jvmOptions, workingDirectory, arguments);
-		return new DemoJarProcess(ChildProcess.start("demo on " + javaHome, builder, READY));
+		List<String> command = new ArrayList<>(launcher);
+		command.addAll(builder.command());
+		builder.command(command);
+		return new DemoJarProcess(ChildProcess.start(name, builder, READY));
 	}
 
 	/**
@@ -92,6 +106,20 @@ public final class DemoJarProcess implements AutoCloseable {
 	/** What it printed so far. */
 	public List<String> output() {
 		return this.child.output();
+	}
+
+	/**
+	 * Terminates it with SIGTERM, as a rolling restart does (Boot's graceful shutdown drains its connections), and
+	 * waits until it exited.
+	 * @return its exit code
+	 */
+	public int terminate() throws Exception {
+		return this.child.terminate();
+	}
+
+	/** Kills it with SIGKILL, as a crash would: nothing is drained. */
+	public void kill() throws Exception {
+		this.child.kill();
 	}
 
 	/** Stops it with SIGTERM (Boot's shutdown hook closes the context); kills it if it does not exit in time. */
