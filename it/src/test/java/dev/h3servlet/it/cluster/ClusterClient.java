@@ -206,6 +206,9 @@ public final class ClusterClient {
 
 		final LongAdder failed = new LongAdder();
 
+		/** Answers from another instance than the same client's previous answer: a client that moved. */
+		final LongAdder moved = new LongAdder();
+
 		final Map<String, LongAdder> instances = new ConcurrentHashMap<>();
 
 		final List<String> failures = new ArrayList<>();
@@ -223,8 +226,12 @@ public final class ClusterClient {
 								+ ", server " + server);
 					}
 					(answer.version().equals(client.version()) ? this.served : this.fellBack).increment();
-					this.instances.computeIfAbsent(field(LOCAL_ADDRESS, answer.body()), (key) -> new LongAdder())
-						.increment();
+					String instance = field(LOCAL_ADDRESS, answer.body());
+					this.instances.computeIfAbsent(instance, (key) -> new LongAdder()).increment();
+					if (client.lastInstance != null && !client.lastInstance.equals(instance)) {
+						this.moved.increment();
+					}
+					client.lastInstance = instance;
 					break;
 				}
 				catch (Exception ex) {
@@ -269,7 +276,7 @@ public final class ClusterClient {
 			Map<String, Long> perInstance = new TreeMap<>();
 			this.instances.forEach((instance, count) -> perInstance.put(instance, count.sum()));
 			return "served=" + this.served.sum() + " fellBack=" + this.fellBack.sum() + " retried="
-					+ this.retried.sum() + " failed=" + this.failed.sum() + " perSecond="
+					+ this.retried.sum() + " failed=" + this.failed.sum() + " moved=" + this.moved.sum() + " perSecond="
 					+ Math.round(answered() / seconds) + " p50ms=" + quantileMillis(0.5) + " p99ms="
 					+ quantileMillis(0.99) + " maxms=" + quantileMillis(1.0) + " instances=" + perInstance.toString().replace(" ", "") + " failures="
 					+ this.failures;
@@ -283,6 +290,9 @@ public final class ClusterClient {
 
 	/** One protocol's client, from one local address to one target. */
 	abstract static class Client implements AutoCloseable {
+
+		/** The instance that answered this client last (only its worker thread reads and writes it). */
+		String lastInstance;
 
 		static Client of(String protocol, TestCertificate trust, String target, String local) throws Exception {
 			return switch (protocol) {

@@ -66,7 +66,7 @@ class ClusterTests {
 	private static final List<String> INSTANCES = List.of("i1", "i2", "i3");
 
 	private static final Pattern LOAD = Pattern.compile("LOAD protocol=(h\\d) served=(\\d+) fellBack=(\\d+) "
-			+ "retried=(\\d+) failed=(\\d+) perSecond=(\\d+) p50ms=([0-9.]+) p99ms=([0-9.]+) maxms=([0-9.]+) "
+			+ "retried=(\\d+) failed=(\\d+) moved=(\\d+) perSecond=(\\d+) p50ms=([0-9.]+) p99ms=([0-9.]+) maxms=([0-9.]+) "
 			+ "instances=\\{([^}]*)} failures=(.*)");
 
 	private static final Pattern PROBE = Pattern.compile("PROBE local=(\\S+) protocol=(h\\d) status=(\\d+) "
@@ -213,7 +213,7 @@ class ClusterTests {
 				// As fast as answered, 48 clients saturate the 2 cores: an HTTP/3 client whose QUIC handshake takes
 				// longer than 2 s then uses HTTP/2, as a browser would (counted and reported, not failed).
 				assertThat(load.group(5)).as("failed: " + load.group()).isEqualTo("0");
-				assertThat(load.group(10).split(",")).as("instances used: " + load.group()).hasSize(count);
+				assertThat(load.group(11).split(",")).as("instances used: " + load.group()).hasSize(count);
 			}
 			// The first second holds the clients' connection set-up and their JVM's warm-up: the median of the others.
 			long[] perSecond = matches(TICK, lines).stream()
@@ -292,6 +292,12 @@ class ClusterTests {
 		assertThat(failed).as("failed requests, with %d of 16 client addresses on the killed instance: %s",
 				clientsThere, summary(lines))
 			.isLessThanOrEqualTo(2 * 3 * clientsThere);
+		for (Matcher protocol : loads) {
+			assertThat(Long.parseLong(protocol.group(6)))
+				.as("clients that moved to another instance, with %d on the killed one: %s", clientsThere,
+						protocol.group())
+				.isGreaterThanOrEqualTo(clientsThere);
+		}
 		List<Matcher> ticks = matches(TICK, lines);
 		Matcher last = ticks.get(ticks.size() - 1);
 		Matcher earlier = ticks.get(ticks.size() - 4);
