@@ -41,6 +41,9 @@ jetty.h3servlet.udpReceiveBufferSize?=4194304
 jetty.h3servlet.udpSendBufferSize?=4194304
 jetty.h3servlet.altSvc.enabled?=true
 jetty.h3servlet.altSvc.maxAge?=86400
+jetty.h3servlet.webTransport.enabled?=false
+jetty.h3servlet.webTransport.maxSessions?=16
+jetty.h3servlet.webTransport.maxStreamsPerSession?=256
 
 [ini-template]
 ## h3servlet: HTTP/3 beside the TLS connector (jetty.ssl.*), with its key store (jetty.sslContext.*).
@@ -96,3 +99,11 @@ jetty.h3servlet.altSvc.maxAge?=86400
 ## The UDP port the advertisement names when clients reach HTTP/3 through another one (a load balancer's 443);
 ## default: the listener's own port.
 # jetty.h3servlet.altSvc.port=443
+
+## netty transport only: accept WebTransport sessions (draft-02, as Chromium speaks it) for the endpoints the web
+## applications register.
+# jetty.h3servlet.webTransport.enabled=false
+## Sessions one connection may have open at once (a CONNECT beyond: 429), and streams the client may have open at
+## once in one session (one beyond: reset with H3_REQUEST_REJECTED).
+# jetty.h3servlet.webTransport.maxSessions=16
+# jetty.h3servlet.webTransport.maxStreamsPerSession=256

@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.h3servlet.connector.Http3Connector;
-import dev.h3servlet.connector.Http3Connectors;
 import dev.h3servlet.connector.Http3Settings;
-import dev.h3servlet.servlet.Http3BridgeHandler;
+import dev.h3servlet.connector.Http3Transport;
+import dev.h3servlet.servlet.Http3ServletServer;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -26,29 +26,23 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
-import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The server side of the benchmark, run in a child JVM (so the JDK, and with it the quiche binding, can vary): a
- * Jetty server with a TLS connector (HTTP/1.1 + HTTP/2) and, unless disabled, the h3servlet HTTP/3 connector. Every
- * endpoint exists twice: under {@code /s/} as a servlet behind {@link Http3BridgeHandler}, under {@code /raw/} as a
+ * Jetty server built by {@link Http3ServletServer}, as an embedding application would: a TLS connector (HTTP/1.1 +
+ * HTTP/2) and, unless disabled, the h3servlet HTTP/3 connector. Every endpoint exists twice: under {@code /s/} as a
+ * servlet behind {@link dev.h3servlet.servlet.Http3BridgeHandler}, under {@code /raw/} as a
  * plain Jetty core {@link Handler}, to measure what the servlet layer and the bridge cost.
  * <p>
  * Arguments: {@code keyStore password h3(true|false) [setting=value ...]}. When started it prints one line
@@ -73,48 +67,56 @@ public final class BenchServer {
 		BenchTuning tuning = BenchTuning.parse(args, 3);
 		tuning.apply(settings);
 
-		QueuedThreadPool threads = new QueuedThreadPool(200);
-		threads.setName("bench-server");
-		Server server = new Server(threads);
-		HttpConfiguration httpConfiguration = new HttpConfiguration();
-		httpConfiguration.setSecureScheme("https");
-		httpConfiguration.setSendServerVersion(false);
-		tuning.apply(httpConfiguration);
-		SslContextFactory.Server ssl = new SslContextFactory.Server();
-		ssl.setKeyStorePath(keyStore.toString());
-		ssl.setKeyStorePassword(password);
-		HttpConnectionFactory http11 = new HttpConnectionFactory(httpConfiguration);
-		HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(httpConfiguration);
-		ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
-		alpn.setDefaultProtocol(http11.getProtocol());
-		ServerConnector tls = new ServerConnector(server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, http2,
-				http11);
-		tls.setHost("127.0.0.1");
-		tls.setPort(0);
-		server.addConnector(tls);
-		Http3Connector http3 = h3 ? Http3Connectors.install(tls, settings.build()) : null;
-		if (http3 != null) {
-			tuning.apply(http3);
-		}
-
-		ServletContextHandler context = new ServletContextHandler("/s");
-		context.addServlet(new ServletHolder(new BenchServlet()), "/*");
 		ServletHolder browserPages = new ServletHolder(new BrowserPages());
 		browserPages.setAsyncSupported(true);
-		context.addServlet(browserPages, "/browser/*");
-		server.setHandler(new Router(new RawHandler(), new Http3BridgeHandler(context)));
+		long[] startNanos = new long[2];
+		String[] binding = { "none" };
+		Http3ServletServer.Builder builder = Http3ServletServer.builder()
+			.keyStore(keyStore, password)
+			.host("127.0.0.1")
+			.port(0)
+			.http3(settings.build())
+			.httpConfiguration((configuration) -> {
+				configuration.setSendServerVersion(false);
+				tuning.apply(configuration);
+			})
+			.contextPath("/s")
+			.servlet("/*", new BenchServlet())
+			.servlet("/browser/*", browserPages)
+			.server((server) -> {
+				((QueuedThreadPool) server.getThreadPool()).setName("bench-server");
+				// The raw handlers answer /raw/* before the bridge: what the servlet layer and the bridge cost.
+				server.setHandler(new Router(new RawHandler(), server.getHandler()));
+				for (Http3Connector http3 : server.getContainedBeans(Http3Connector.class)) {
+					tuning.apply(http3);
+					// Probed before start, as the connector does: probing bindings while quiche is in use crashed a
+					// Java 25 JVM.
+					binding[0] = (http3.getHttp3Transport() == Http3Transport.NETTY) ? "netty"
+							: "jetty-quiche/" + quicheBinding();
+				}
+				server.addEventListener(new LifeCycle.Listener() {
 
-		// Probed before start, as the connector does: probing bindings while quiche is in use crashed a Java 25 JVM.
-		String binding = (http3 == null) ? "none"
-				: (http3.getHttp3Transport() == dev.h3servlet.connector.Http3Transport.NETTY) ? "netty"
-						: "jetty-quiche/" + quicheBinding();
-		long start = System.nanoTime();
-		server.start();
-		long startMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
-		System.out.println("BENCH-READY tls=" + tls.getLocalPort() + " h3=" + ((http3 != null) ? http3.getLocalPort() : -1)
-				+ " startMillis=" + startMillis + " binding="
-				+ binding
-				+ " java=" + Runtime.version());
+					@Override
+					public void lifeCycleStarting(LifeCycle event) {
+						startNanos[0] = System.nanoTime();
+					}
+
+					@Override
+					public void lifeCycleStarted(LifeCycle event) {
+						startNanos[1] = System.nanoTime();
+					}
+
+				});
+			});
+		if (!h3) {
+			builder.withoutHttp3();
+		}
+		Server server = builder.start();
+		long startMillis = Duration.ofNanos(startNanos[1] - startNanos[0]).toMillis();
+		int h3Port = server.getContainedBeans(Http3Connector.class).stream().mapToInt(Http3Connector::getLocalPort)
+			.findFirst().orElse(-1);
+		System.out.println("BENCH-READY tls=" + Http3ServletServer.tlsConnector(server).getLocalPort() + " h3=" + h3Port
+				+ " startMillis=" + startMillis + " binding=" + binding[0] + " java=" + Runtime.version());
 		System.out.flush();
 		try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
 			while (in.readLine() != null) {

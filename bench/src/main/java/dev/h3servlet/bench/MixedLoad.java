@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 import dev.h3servlet.bench.Load.Protocol;
-import dev.h3servlet.connector.testing.NettyHttp3Client;
+import dev.h3servlet.test.NettyHttp3Client;
 import io.netty.handler.codec.quic.QuicException;
 import io.netty.handler.codec.quic.QuicStreamResetException;
 import org.eclipse.jetty.client.BufferingResponseListener;
@@ -94,9 +94,7 @@ final class MixedLoad implements AutoCloseable {
 	 * the bench's key store.
 	 */
 	static ServerProcess startDemo(Path javaHome, Path keyStore, List<String> demoArgs) throws IOException {
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
-				"--server.ssl.key-store=" + keyStore, "--server.ssl.key-store-password=" + Bench.PASSWORD,
-				"--server.ssl.key-store-type=PKCS12"));
+		List<String> args = new ArrayList<>(Bench.springBootTls(keyStore));
 		args.addAll(demoArgs);
 		return ServerProcess.startJar(javaHome, ServerProcess.demoJar(), List.of("-Xmx1g", "-XX:+UseParallelGC"), args,
 				ReadySignal.springBootLog("dev.h3servlet.demo.boot.DemoApplication"));

@@ -16,9 +16,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import dev.h3servlet.connector.testing.NettyHttp3Client;
-import dev.h3servlet.connector.testing.NettyHttp3Client.Request;
-import dev.h3servlet.connector.testing.NettyHttp3Client.Response;
+import dev.h3servlet.test.NettyHttp3Client;
+import dev.h3servlet.test.NettyHttp3Client.Request;
+import dev.h3servlet.test.NettyHttp3Client.Response;
 
 /**
  * The HTTP/3 load generator: Netty's HTTP/3 client (quiche and BoringSSL over JNI), asynchronous, N connections with M

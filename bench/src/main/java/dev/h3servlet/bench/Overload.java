@@ -17,7 +17,7 @@ import dev.h3servlet.bench.Load.Protocol;
 import dev.h3servlet.bench.MixedLoad.Kind;
 import dev.h3servlet.bench.MixedLoad.Outcome;
 import dev.h3servlet.bench.Results.Section;
-import dev.h3servlet.connector.testing.NettyHttp3Client;
+import dev.h3servlet.test.NettyHttp3Client;
 import org.eclipse.jetty.client.HttpClient;
 
 /**

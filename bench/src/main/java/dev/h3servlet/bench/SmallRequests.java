@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.h3servlet.bench.Load.Protocol;
-import dev.h3servlet.connector.testing.NettyHttp3Client;
+import dev.h3servlet.test.NettyHttp3Client;
 import java.util.function.Function;
 
 import org.eclipse.jetty.client.ContentResponse;

@@ -14,10 +14,10 @@ public interface Http3ConnectorProvider {
 	Http3Transport transport();
 
 	/**
-	 * Why this transport cannot run here (a missing library, named with its Maven coordinates), or {@code null} when it
-	 * can.
+	 * Why this transport cannot run here (a missing library, named with its Maven coordinates) and what to do, or
+	 * {@code null} when it can.
 	 */
-	String unavailableReason();
+	Http3StartupException unavailable();
 
 	/**
 	 * A connector for the server of the given TLS connector, not yet added to it.

@@ -47,14 +47,14 @@ public final class Http3Connectors {
 		Objects.requireNonNull(server, "server");
 		List<ServerConnector> tlsConnectors = tlsConnectors(server);
 		if (tlsConnectors.isEmpty()) {
-			throw new IllegalStateException("HTTP/3 needs TLS, but the server has no TLS connector (a ServerConnector "
-					+ "with an SslConnectionFactory); its connectors are " + Arrays.toString(server.getConnectors())
-					+ ". Add one, or configure TLS (a key store) for the server");
+			throw new Http3StartupException("HTTP/3 needs TLS, but the server has no TLS connector (a ServerConnector "
+					+ "with an SslConnectionFactory); its connectors are " + Arrays.toString(server.getConnectors()),
+					"Add one, or configure TLS (a key store) for the server");
 		}
 		if (tlsConnectors.size() > 1) {
-			throw new IllegalStateException("The server has " + tlsConnectors.size() + " TLS connectors "
-					+ tlsConnectors + ": name the one HTTP/3 shares its TLS and port with, "
-					+ "with install(ServerConnector, Http3Settings)");
+			throw new Http3StartupException("The server has " + tlsConnectors.size() + " TLS connectors "
+					+ tlsConnectors + ", and HTTP/3 shares the TLS and port of one",
+					"Name that one with install(ServerConnector, Http3Settings)");
 		}
 		return install(tlsConnectors.get(0), settings);
 	}
@@ -92,8 +92,8 @@ public final class Http3Connectors {
 		Objects.requireNonNull(settings, "settings");
 		SslConnectionFactory ssl = tlsConnector.getConnectionFactory(SslConnectionFactory.class);
 		if (ssl == null) {
-			throw new IllegalStateException("HTTP/3 needs TLS, but " + tlsConnector
-					+ " has no SslConnectionFactory: install HTTP/3 beside the server's TLS connector");
+			throw new Http3StartupException("HTTP/3 needs TLS, but " + tlsConnector + " has no SslConnectionFactory",
+					"Install HTTP/3 beside the server's TLS connector");
 		}
 		Http3ConnectorProvider provider = provider(settings.transport());
 		List<HttpConfiguration> httpConfigurations = httpConfigurations(tlsConnector);
@@ -154,17 +154,16 @@ public final class Http3Connectors {
 				Http3ConnectorProvider.class.getClassLoader());
 		for (Http3ConnectorProvider provider : providers) {
 			if (provider.transport() == transport) {
-				String unavailable = provider.unavailableReason();
+				Http3StartupException unavailable = provider.unavailable();
 				if (unavailable != null) {
-					throw new IllegalStateException("The HTTP/3 transport '" + transport.id() + "' cannot run: "
-							+ unavailable);
+					throw unavailable;
 				}
 				return provider;
 			}
 		}
-		throw new IllegalStateException("No provider of the HTTP/3 transport '" + transport.id() + "' on the class "
+		throw new Http3StartupException("No provider of the HTTP/3 transport '" + transport.id() + "' on the class "
 				+ "path: h3servlet-connector's META-INF/services entry for " + Http3ConnectorProvider.class.getName()
-				+ " is missing (a repackaged jar that dropped service files?)");
+				+ " is missing", "Keep META-INF/services files when repackaging h3servlet-connector's jar");
 	}
 
 	/**
@@ -186,8 +185,8 @@ public final class Http3Connectors {
 			}
 		}
 		if (configurations.isEmpty()) {
-			throw new IllegalStateException(tlsConnector + " has no HTTP connection factory (HTTP/1.1 or HTTP/2) "
-					+ "whose HttpConfiguration HTTP/3 could share: add one");
+			throw new Http3StartupException(tlsConnector + " has no HTTP connection factory (HTTP/1.1 or HTTP/2) "
+					+ "whose HttpConfiguration HTTP/3 could share", "Add one");
 		}
 		return configurations;
 	}

@@ -24,12 +24,13 @@ import org.eclipse.jetty.util.ssl.X509;
  * {@link QuicCipherSuite deduced} (quiche does not tell Jetty), the key size follows from it, and the session id is
  * the QUIC connection id in hex ({@code ConnectionMetaData.getId()}): the same for every stream of one connection,
  * different across connections. It also answers Jetty's own {@value #X509_ATTRIBUTE} attribute with the
- * certificate quiche serves, where Jetty 12.1.5's customizer throws a {@code NullPointerException} for it over HTTP/3
- * (it reads the local certificate from an {@code SSLSession} that QUIC does not have), which breaks every servlet that
- * calls {@code getAttributeNames()} and reads the values.
+ * certificate quiche serves.
  * <p>
  * SNI checks ({@link #setSniRequired}, {@link #setSniHostCheck}) need an {@code SSLSession}: like Jetty's, this
  * customizer does not apply them to HTTP/3 requests.
+ * <p>
+ * See docs/workarounds/jetty-x509-attribute-npe-over-http3.md for the Jetty behaviour this works around, with its
+ * reproducer.
  */
 public class Http3SecureRequestCustomizer extends SecureRequestCustomizer {
 

@@ -2,84 +2,28 @@ package dev.h3servlet.connector;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * Immutable settings of an HTTP/3 listener, made with {@link #builder()}.
+ * Immutable settings of an HTTP/3 listener, made with {@link #builder()}: a value for each {@link Http3Setting},
+ * which owns the setting's name, default and accepted values.
  * <p>
  * Every setting that is left unset ({@code null}) keeps the value that follows from the Jetty server the listener is
- * added to: the TLS connector's port and host, the {@code HttpConfiguration}'s request header size, or Jetty's own
- * HTTP/3 default.
+ * added to: the TLS connector's port and host, the {@code HttpConfiguration}'s request header size, or the
+ * transport's own default.
  *
  * @see Http3Connectors#install(org.eclipse.jetty.server.Server, Http3Settings)
  */
 public final class Http3Settings {
 
-	/** Alt-Svc freshness that RFC 7838 assumes when {@code ma} is absent: 24 hours. */
-	public static final Duration DEFAULT_ALT_SVC_MAX_AGE = Duration.ofHours(24);
-
-	/**
-	 * UDP socket buffer size asked for by default: 4 MiB. The Linux default (208 KiB) overflows under a single fast
-	 * upload, dropping packets that QUIC then has to detect and resend.
-	 */
-	public static final int DEFAULT_UDP_BUFFER_SIZE = 4 * 1024 * 1024;
-
-	/** The most UDP sockets (event loops) a listener may have. */
-	public static final int MAX_EVENT_LOOPS = 256;
-
-	/** The transport used unless one is set. */
-	public static final Http3Transport DEFAULT_TRANSPORT = Http3Transport.NETTY;
-
 	private static final Http3Settings DEFAULTS = new Builder().build();
 
-	private final Http3Transport transport;
-
-	private final Integer port;
-
-	private final String host;
-
-	private final Duration idleTimeout;
-
-	private final Long maxConcurrentStreams;
-
-	private final Long sessionReceiveWindow;
-
-	private final Long streamReceiveWindow;
-
-	private final Integer maxRequestHeaderSize;
-
-	private final Duration streamIdleTimeout;
-
-	private final int udpReceiveBufferSize;
-
-	private final int udpSendBufferSize;
-
-	private final Integer eventLoops;
-
-	private final Path pemWorkDir;
-
-	private final boolean altSvcEnabled;
-
-	private final Duration altSvcMaxAge;
-
-	private final Integer altSvcPort;
+	private final Map<Http3Setting<?>, Object> values;
 
 	private Http3Settings(Builder builder) {
-		this.transport = builder.transport;
-		this.port = builder.port;
-		this.host = builder.host;
-		this.idleTimeout = builder.idleTimeout;
-		this.maxConcurrentStreams = builder.maxConcurrentStreams;
-		this.sessionReceiveWindow = builder.sessionReceiveWindow;
-		this.streamReceiveWindow = builder.streamReceiveWindow;
-		this.maxRequestHeaderSize = builder.maxRequestHeaderSize;
-		this.streamIdleTimeout = builder.streamIdleTimeout;
-		this.udpReceiveBufferSize = builder.udpReceiveBufferSize;
-		this.udpSendBufferSize = builder.udpSendBufferSize;
-		this.eventLoops = builder.eventLoops;
-		this.pemWorkDir = builder.pemWorkDir;
-		this.altSvcEnabled = builder.altSvcEnabled;
-		this.altSvcMaxAge = builder.altSvcMaxAge;
-		this.altSvcPort = builder.altSvcPort;
+		this.values = Map.copyOf(builder.values);
 	}
 
 	/** Settings with every value at its default. */
@@ -93,52 +37,59 @@ public final class Http3Settings {
 
 	/** A builder that starts from these settings. */
 	public Builder toBuilder() {
-		return new Builder(this);
+		Builder builder = new Builder();
+		builder.values.putAll(this.values);
+		return builder;
+	}
+
+	/** The value of a setting: the one set, else the setting's default ({@code null} where the server decides). */
+	public <T> T get(Http3Setting<T> setting) {
+		return setting.type().cast(this.values.get(setting));
 	}
 
 	/** What turns UDP datagrams into Jetty requests; never {@code null}. */
 	public Http3Transport transport() {
-		return this.transport;
+		return get(Http3Setting.TRANSPORT);
 	}
 
 	/** UDP port; {@code null} means the TLS connector's port (so h3 sits on the same number), 0 any free port. */
 	public Integer port() {
-		return this.port;
+		return get(Http3Setting.PORT);
 	}
 
 	/** Host or address to bind; {@code null} means the TLS connector's host. */
 	public String host() {
-		return this.host;
+		return get(Http3Setting.HOST);
 	}
 
-	/** QUIC connection idle timeout; {@code null} means Jetty's connector default. */
+	/** QUIC connection idle timeout; {@code null} means the transport's default. */
 	public Duration idleTimeout() {
-		return this.idleTimeout;
+		return get(Http3Setting.IDLE_TIMEOUT);
 	}
 
-	/** Bidirectional streams (requests) a client may have open at once; {@code null} means Jetty's default. */
+	/** Bidirectional streams (requests) a client may have open at once; {@code null} means the transport's default. */
 	public Long maxConcurrentStreams() {
-		return this.maxConcurrentStreams;
+		return get(Http3Setting.MAX_CONCURRENT_STREAMS);
 	}
 
-	/** Bytes a client may send on one connection before the server grants more; {@code null}: Jetty's default. */
+	/** Bytes a client may send on one connection before the server grants more; {@code null}: the transport's. */
 	public Long sessionReceiveWindow() {
-		return this.sessionReceiveWindow;
+		return get(Http3Setting.SESSION_RECEIVE_WINDOW);
 	}
 
-	/** Bytes a client may send on one request stream before the server grants more; {@code null}: Jetty's default. */
+	/** Bytes a client may send on one request stream before the server grants more; {@code null}: the transport's. */
 	public Long streamReceiveWindow() {
-		return this.streamReceiveWindow;
+		return get(Http3Setting.STREAM_RECEIVE_WINDOW);
 	}
 
 	/** Largest request field section in bytes; {@code null} means the {@code HttpConfiguration}'s. */
 	public Integer maxRequestHeaderSize() {
-		return this.maxRequestHeaderSize;
+		return get(Http3Setting.MAX_REQUEST_HEADER_SIZE);
 	}
 
-	/** Idle timeout of one request stream; {@code null} means Jetty's default. */
+	/** Idle timeout of one request stream; {@code null} means the transport's default. */
 	public Duration streamIdleTimeout() {
-		return this.streamIdleTimeout;
+		return get(Http3Setting.STREAM_IDLE_TIMEOUT);
 	}
 
 	/**
@@ -146,12 +97,12 @@ public final class Http3Settings {
 	 * (Linux caps it at {@code net.core.rmem_max}); a warning at start says so.
 	 */
 	public int udpReceiveBufferSize() {
-		return this.udpReceiveBufferSize;
+		return get(Http3Setting.UDP_RECEIVE_BUFFER_SIZE);
 	}
 
 	/** Requested size of the UDP socket's send buffer (SO_SNDBUF) in bytes; capped by the OS as above. */
 	public int udpSendBufferSize() {
-		return this.udpSendBufferSize;
+		return get(Http3Setting.UDP_SEND_BUFFER_SIZE);
 	}
 
 	/**
@@ -160,7 +111,7 @@ public final class Http3Settings {
 	 * packet processing. The jetty-quiche transport has one socket and ignores this (with a warning).
 	 */
 	public Integer eventLoops() {
-		return this.eventLoops;
+		return get(Http3Setting.EVENT_LOOPS);
 	}
 
 	/**
@@ -168,17 +119,17 @@ public final class Http3Settings {
 	 * private temporary directory created at start and deleted at stop.
 	 */
 	public Path pemWorkDir() {
-		return this.pemWorkDir;
+		return get(Http3Setting.PEM_WORK_DIR);
 	}
 
 	/** Whether HTTP/1.1 and HTTP/2 responses advertise the h3 listener with an {@code Alt-Svc} header. */
 	public boolean altSvcEnabled() {
-		return this.altSvcEnabled;
+		return get(Http3Setting.ALT_SVC_ENABLED);
 	}
 
 	/** The {@code ma} (max age) of the advertisement. */
 	public Duration altSvcMaxAge() {
-		return this.altSvcMaxAge;
+		return get(Http3Setting.ALT_SVC_MAX_AGE);
 	}
 
 	/**
@@ -186,109 +137,97 @@ public final class Http3Settings {
 	 * reach the listener through another port, e.g. a load balancer's 443 in front of instances on 8443.
 	 */
 	public Integer altSvcPort() {
-		return this.altSvcPort;
+		return get(Http3Setting.ALT_SVC_PORT);
+	}
+
+	/**
+	 * Whether the listener accepts WebTransport sessions: it then advertises WebTransport (draft-02), the extended
+	 * CONNECT (RFC 9220) and HTTP datagrams (RFC 9297) in its SETTINGS, and a CONNECT with {@code :protocol
+	 * webtransport} reaches the application, which accepts it (see {@code dev.h3servlet.connector.webtransport}). The
+	 * jetty-quiche transport refuses it at start-up.
+	 */
+	public boolean webTransportEnabled() {
+		return get(Http3Setting.WEB_TRANSPORT_ENABLED);
+	}
+
+	/** WebTransport sessions one connection may have open at once; a CONNECT beyond them gets 429. */
+	public int webTransportMaxSessions() {
+		return get(Http3Setting.WEB_TRANSPORT_MAX_SESSIONS);
+	}
+
+	/** Streams the client may have open at once in one session; one beyond them is reset (H3_REQUEST_REJECTED). */
+	public int webTransportMaxStreamsPerSession() {
+		return get(Http3Setting.WEB_TRANSPORT_MAX_STREAMS_PER_SESSION);
 	}
 
 	@Override
 	public String toString() {
-		return "Http3Settings{transport=" + this.transport + ", port=" + this.port + ", host=" + this.host + ", idleTimeout=" + this.idleTimeout
-				+ ", maxConcurrentStreams=" + this.maxConcurrentStreams + ", sessionReceiveWindow="
-				+ this.sessionReceiveWindow + ", streamReceiveWindow=" + this.streamReceiveWindow
-				+ ", maxRequestHeaderSize=" + this.maxRequestHeaderSize + ", streamIdleTimeout="
-				+ this.streamIdleTimeout + ", udpReceiveBufferSize=" + this.udpReceiveBufferSize
-				+ ", udpSendBufferSize=" + this.udpSendBufferSize + ", eventLoops=" + this.eventLoops + ", pemWorkDir=" + this.pemWorkDir + ", altSvcEnabled=" + this.altSvcEnabled
-				+ ", altSvcMaxAge=" + this.altSvcMaxAge + ", altSvcPort=" + this.altSvcPort + "}";
+		return Http3Setting.all()
+			.stream()
+			.map((setting) -> setting.name() + "=" + this.values.get(setting))
+			.collect(Collectors.joining(", ", "Http3Settings{", "}"));
 	}
 
 	/**
-	 * Builds {@link Http3Settings}. Every setter checks its argument and names the setting it rejects; {@code null}
-	 * resets a setting to its default.
+	 * Builds {@link Http3Settings}. Every setter checks its argument with its {@link Http3Setting} and throws
+	 * {@link InvalidHttp3SettingException} naming the setting it rejects; {@code null} resets a setting to its default.
 	 */
 	public static final class Builder {
 
-		private Http3Transport transport = DEFAULT_TRANSPORT;
-
-		private Integer port;
-
-		private String host;
-
-		private Duration idleTimeout;
-
-		private Long maxConcurrentStreams;
-
-		private Long sessionReceiveWindow;
-
-		private Long streamReceiveWindow;
-
-		private Integer maxRequestHeaderSize;
-
-		private Duration streamIdleTimeout;
-
-		private int udpReceiveBufferSize = DEFAULT_UDP_BUFFER_SIZE;
-
-		private int udpSendBufferSize = DEFAULT_UDP_BUFFER_SIZE;
-
-		private Integer eventLoops;
-
-		private Path pemWorkDir;
-
-		private boolean altSvcEnabled = true;
-
-		private Duration altSvcMaxAge = DEFAULT_ALT_SVC_MAX_AGE;
-
-		private Integer altSvcPort;
+		private final Map<Http3Setting<?>, Object> values = new LinkedHashMap<>();
 
 		private Builder() {
+			for (Http3Setting<?> setting : Http3Setting.all()) {
+				if (setting.defaultValue() != null) {
+					this.values.put(setting, setting.defaultValue());
+				}
+			}
 		}
 
-		private Builder(Http3Settings settings) {
-			this.transport = settings.transport;
-			this.port = settings.port;
-			this.host = settings.host;
-			this.idleTimeout = settings.idleTimeout;
-			this.maxConcurrentStreams = settings.maxConcurrentStreams;
-			this.sessionReceiveWindow = settings.sessionReceiveWindow;
-			this.streamReceiveWindow = settings.streamReceiveWindow;
-			this.maxRequestHeaderSize = settings.maxRequestHeaderSize;
-			this.streamIdleTimeout = settings.streamIdleTimeout;
-			this.udpReceiveBufferSize = settings.udpReceiveBufferSize;
-			this.udpSendBufferSize = settings.udpSendBufferSize;
-			this.eventLoops = settings.eventLoops;
-			this.pemWorkDir = settings.pemWorkDir;
-			this.altSvcEnabled = settings.altSvcEnabled;
-			this.altSvcMaxAge = settings.altSvcMaxAge;
-			this.altSvcPort = settings.altSvcPort;
+		/**
+		 * Sets a setting's value.
+		 * @param setting the setting
+		 * @param value its value, or {@code null} for its default
+		 * @return this builder
+		 * @throws InvalidHttp3SettingException if the setting does not accept the value
+		 */
+		public <T> Builder set(Http3Setting<T> setting, T value) {
+			T checked = setting.check(value);
+			if (checked != null) {
+				this.values.put(setting, checked);
+			}
+			else {
+				this.values.remove(setting);
+			}
+			return this;
 		}
 
 		public Builder transport(Http3Transport transport) {
-			this.transport = (transport != null) ? transport : DEFAULT_TRANSPORT;
-			return this;
+			return set(Http3Setting.TRANSPORT, transport);
 		}
 
 		/** The transport by its name ({@code netty} or {@code jetty-quiche}); {@code null} for the default. */
 		public Builder transport(String transport) {
-			return transport((transport != null) ? Http3Transport.of(transport) : null);
+			if (transport == null) {
+				return transport((Http3Transport) null);
+			}
+			Http3Transport named = Http3Transport.find(transport);
+			if (named == null) {
+				throw new InvalidHttp3SettingException(Http3Setting.TRANSPORT, "'" + transport + "'");
+			}
+			return transport(named);
 		}
 
 		public Builder port(Integer port) {
-			if (port != null && (port < 0 || port > 65535)) {
-				throw new IllegalArgumentException("port: " + port + " (expected: 0-65535, or null for the TLS port)");
-			}
-			this.port = port;
-			return this;
+			return set(Http3Setting.PORT, port);
 		}
 
 		public Builder host(String host) {
-			if (host != null && host.isBlank()) {
-				throw new IllegalArgumentException("host: '" + host + "' (expected: a host name or address, or null)");
-			}
-			this.host = host;
-			return this;
+			return set(Http3Setting.HOST, host);
 		}
 
 		public Builder idleTimeout(Duration idleTimeout) {
-			this.idleTimeout = positive("idleTimeout", idleTimeout);
-			return this;
+			return set(Http3Setting.IDLE_TIMEOUT, idleTimeout);
 		}
 
 		public Builder idleTimeoutMillis(long idleTimeoutMillis) {
@@ -296,100 +235,71 @@ public final class Http3Settings {
 		}
 
 		public Builder maxConcurrentStreams(Long maxConcurrentStreams) {
-			this.maxConcurrentStreams = positive("maxConcurrentStreams", maxConcurrentStreams);
-			return this;
+			return set(Http3Setting.MAX_CONCURRENT_STREAMS, maxConcurrentStreams);
 		}
 
 		public Builder sessionReceiveWindow(Long bytes) {
-			this.sessionReceiveWindow = positive("sessionReceiveWindow", bytes);
-			return this;
+			return set(Http3Setting.SESSION_RECEIVE_WINDOW, bytes);
 		}
 
 		public Builder streamReceiveWindow(Long bytes) {
-			this.streamReceiveWindow = positive("streamReceiveWindow", bytes);
-			return this;
+			return set(Http3Setting.STREAM_RECEIVE_WINDOW, bytes);
 		}
 
 		public Builder maxRequestHeaderSize(Integer bytes) {
-			Long checked = positive("maxRequestHeaderSize", (bytes != null) ? bytes.longValue() : null);
-			this.maxRequestHeaderSize = (checked != null) ? bytes : null;
-			return this;
+			return set(Http3Setting.MAX_REQUEST_HEADER_SIZE, bytes);
 		}
 
 		public Builder streamIdleTimeout(Duration streamIdleTimeout) {
-			this.streamIdleTimeout = positive("streamIdleTimeout", streamIdleTimeout);
-			return this;
+			return set(Http3Setting.STREAM_IDLE_TIMEOUT, streamIdleTimeout);
 		}
 
 		public Builder streamIdleTimeoutMillis(long streamIdleTimeoutMillis) {
 			return streamIdleTimeout(Duration.ofMillis(streamIdleTimeoutMillis));
 		}
 
-		public Builder udpReceiveBufferSize(int bytes) {
-			positive("udpReceiveBufferSize", (long) bytes);
-			this.udpReceiveBufferSize = bytes;
-			return this;
+		public Builder udpReceiveBufferSize(Integer bytes) {
+			return set(Http3Setting.UDP_RECEIVE_BUFFER_SIZE, bytes);
 		}
 
-		public Builder udpSendBufferSize(int bytes) {
-			positive("udpSendBufferSize", (long) bytes);
-			this.udpSendBufferSize = bytes;
-			return this;
+		public Builder udpSendBufferSize(Integer bytes) {
+			return set(Http3Setting.UDP_SEND_BUFFER_SIZE, bytes);
 		}
 
 		public Builder eventLoops(Integer eventLoops) {
-			if (eventLoops != null && (eventLoops < 1 || eventLoops > MAX_EVENT_LOOPS)) {
-				throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: 1 to " + MAX_EVENT_LOOPS
-						+ ", or null for the default)");
-			}
-			this.eventLoops = eventLoops;
-			return this;
+			return set(Http3Setting.EVENT_LOOPS, eventLoops);
 		}
 
 		public Builder pemWorkDir(Path pemWorkDir) {
-			this.pemWorkDir = pemWorkDir;
-			return this;
+			return set(Http3Setting.PEM_WORK_DIR, pemWorkDir);
 		}
 
-		public Builder altSvcEnabled(boolean altSvcEnabled) {
-			this.altSvcEnabled = altSvcEnabled;
-			return this;
+		public Builder altSvcEnabled(Boolean altSvcEnabled) {
+			return set(Http3Setting.ALT_SVC_ENABLED, altSvcEnabled);
 		}
 
 		public Builder altSvcMaxAge(Duration altSvcMaxAge) {
-			if (altSvcMaxAge != null && altSvcMaxAge.isNegative()) {
-				throw new IllegalArgumentException(
-						"altSvcMaxAge: " + altSvcMaxAge + " (expected: >= 0, or null for the default)");
-			}
-			this.altSvcMaxAge = (altSvcMaxAge != null) ? altSvcMaxAge : DEFAULT_ALT_SVC_MAX_AGE;
-			return this;
+			return set(Http3Setting.ALT_SVC_MAX_AGE, altSvcMaxAge);
 		}
 
 		public Builder altSvcPort(Integer altSvcPort) {
-			if (altSvcPort != null && (altSvcPort < 1 || altSvcPort > 65535)) {
-				throw new IllegalArgumentException("altSvcPort: " + altSvcPort
-						+ " (expected: 1 to 65535, or null for the listener's own port)");
-			}
-			this.altSvcPort = altSvcPort;
-			return this;
+			return set(Http3Setting.ALT_SVC_PORT, altSvcPort);
+		}
+
+		public Builder webTransportEnabled(Boolean webTransportEnabled) {
+			return set(Http3Setting.WEB_TRANSPORT_ENABLED, webTransportEnabled);
+		}
+
+		public Builder webTransportMaxSessions(Integer maxSessions) {
+			return set(Http3Setting.WEB_TRANSPORT_MAX_SESSIONS, maxSessions);
+		}
+
+		public Builder webTransportMaxStreamsPerSession(Integer maxStreams) {
+			return set(Http3Setting.WEB_TRANSPORT_MAX_STREAMS_PER_SESSION, maxStreams);
 		}
 
 		public Http3Settings build() {
 			return new Http3Settings(this);
-		}
-
-		private static Duration positive(String name, Duration value) {
-			if (value != null && (value.isNegative() || value.isZero())) {
-				throw new IllegalArgumentException(name + ": " + value + " (expected: > 0, or null for the default)");
-			}
-			return value;
-		}
-
-		private static Long positive(String name, Long value) {
-			if (value != null && value <= 0) {
-				throw new IllegalArgumentException(name + ": " + value + " (expected: > 0, or null for the default)");
-			}
-			return value;
 		}
 
 	}

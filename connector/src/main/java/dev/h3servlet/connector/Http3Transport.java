@@ -40,6 +40,15 @@ public enum Http3Transport {
 	 * @throws IllegalArgumentException naming the accepted values
 	 */
 	public static Http3Transport of(String value) {
+		Http3Transport transport = find(value);
+		if (transport == null) {
+			throw new IllegalArgumentException("transport: '" + value + "' (expected: " + names() + ")");
+		}
+		return transport;
+	}
+
+	/** The transport with the given name as {@link #of(String)} reads it, or {@code null} if there is none. */
+	static Http3Transport find(String value) {
 		if (value != null) {
 			String normalized = value.trim().toLowerCase(Locale.ROOT).replace('_', '-');
 			for (Http3Transport transport : values()) {
@@ -48,8 +57,12 @@ public enum Http3Transport {
 				}
 			}
 		}
-		throw new IllegalArgumentException("transport: '" + value + "' (expected: one of "
-				+ Arrays.stream(values()).map(Http3Transport::id).collect(Collectors.joining(", ")) + ")");
+		return null;
+	}
+
+	/** The transports' names, as a phrase: {@code netty or jetty-quiche}. */
+	static String names() {
+		return Arrays.stream(values()).map(Http3Transport::id).collect(Collectors.joining(" or "));
 	}
 
 	@Override

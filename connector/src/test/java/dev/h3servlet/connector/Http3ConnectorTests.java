@@ -5,41 +5,29 @@ import java.net.BindException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.net.URI;
-import java.nio.channels.DatagramChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
-import dev.h3servlet.connector.testing.JettyClients;
-import dev.h3servlet.connector.testing.TestCertificate;
 import dev.h3servlet.connector.testing.TestServers;
 import dev.h3servlet.connector.testing.TestTransport;
-import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import dev.h3servlet.test.JettyClientsExtension;
+import dev.h3servlet.test.TestCertificate;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -48,6 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static dev.h3servlet.connector.testing.TestServers.TIMEOUT_SECONDS;
@@ -56,7 +45,7 @@ import static dev.h3servlet.connector.testing.TestServers.http3;
 import static dev.h3servlet.connector.testing.TestServers.newServer;
 import static dev.h3servlet.connector.testing.TestServers.newTlsConnector;
 import static dev.h3servlet.connector.testing.TestServers.send;
-import static dev.h3servlet.connector.testing.TestServers.stopAll;
+import static dev.h3servlet.test.LifeCycles.stopAll;
 import static dev.h3servlet.connector.testing.TestServers.tlsPort;
 import static dev.h3servlet.connector.testing.TestServers.uri;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,6 +59,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 @Tag(TestTransport.BOTH)
 class Http3ConnectorTests {
 
+	@RegisterExtension
+	static final JettyClientsExtension clients = new JettyClientsExtension();
+
 	/** Request header size of the shared server, set after install: HTTP/3 must follow it at start. */
 	private static final int SHARED_REQUEST_HEADER_SIZE = 6 * 1024;
 
@@ -77,12 +69,6 @@ class Http3ConnectorTests {
 	static Path directory;
 
 	static TestCertificate certificate;
-
-	static HttpClient h3;
-
-	static HttpClient h2;
-
-	static HttpClient h11;
 
 	/** A server with default settings, shared by the tests that only send requests. */
 	static Server shared;
@@ -94,14 +80,11 @@ class Http3ConnectorTests {
 		certificate = TestCertificate.create(directory);
 		shared = startServer(TestTransport.on(Http3Settings.defaults()),
 				(httpConfiguration) -> httpConfiguration.setRequestHeaderSize(SHARED_REQUEST_HEADER_SIZE));
-		h3 = JettyClients.http3();
-		h2 = JettyClients.http2();
-		h11 = JettyClients.http11();
 	}
 
 	@AfterAll
-	static void stopSharedServerAndClients() throws Exception {
-		stopAll(shared, h3, h2, h11);
+	static void stopSharedServer() throws Exception {
+		stopAll(shared);
 	}
 
 	@AfterEach
@@ -111,7 +94,7 @@ class Http3ConnectorTests {
 
 	@Test
 	void http3RequestIsServedOverHttp3() throws Exception {
-		ContentResponse response = h3.newRequest(uri(tlsPort(shared))).timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS).send();
+		ContentResponse response = clients.http3().newRequest(uri(tlsPort(shared))).timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS).send();
 		assertThat(response.getStatus()).isEqualTo(200);
 		assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_3);
 		assertThat(response.getContentAsString()).isEqualTo("HTTP/3.0");
@@ -125,14 +108,14 @@ class Http3ConnectorTests {
 
 	@Test
 	void http11ResponseAdvertisesHttp3Once() throws Exception {
-		ContentResponse response = send(h11, uri(tlsPort(shared)), HttpVersion.HTTP_1_1);
+		ContentResponse response = send(clients.http11(), uri(tlsPort(shared)), HttpVersion.HTTP_1_1);
 		assertThat(response.getHeaders().getValuesList(HttpHeader.ALT_SVC))
 			.containsExactly("h3=\":" + http3(shared).getLocalPort() + "\"; ma=86400");
 	}
 
 	@Test
 	void http2ResponseAdvertisesHttp3OnceWithoutJettysOwnHeader() throws Exception {
-		ContentResponse response = send(h2, uri(tlsPort(shared)), HttpVersion.HTTP_2);
+		ContentResponse response = send(clients.http2(), uri(tlsPort(shared)), HttpVersion.HTTP_2);
 		assertThat(response.getHeaders().getValuesList(HttpHeader.ALT_SVC))
 			.containsExactly("h3=\":" + http3(shared).getLocalPort() + "\"; ma=86400");
 	}
@@ -150,29 +133,23 @@ class Http3ConnectorTests {
 		HttpConfiguration http11Configuration = new HttpConfiguration();
 		http11Configuration.addCustomizer(new SecureRequestCustomizer());
 		HttpConfiguration http2Configuration = new HttpConfiguration(http11Configuration);
-		HttpConnectionFactory http11 = new HttpConnectionFactory(http11Configuration);
-		HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(http2Configuration);
-		ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
-		alpn.setDefaultProtocol(http11.getProtocol());
-		SslConnectionFactory tls = new SslConnectionFactory(certificate.newServerSslContextFactory(),
-				alpn.getProtocol());
-		ServerConnector connector = new ServerConnector(server, 1, 1, tls, alpn, http2, http11);
-		connector.setHost("127.0.0.1");
+		ServerConnector connector = TestServers.newTlsConnector(server, certificate.newServerSslContextFactory(),
+				http11Configuration, http2Configuration);
 		server.addConnector(connector);
 		server.setHandler(new TestServers.ProtocolHandler());
 		this.servers.add(server);
 		Http3Connectors.install(server, TestTransport.settings().port(udpPort).build());
 		server.start();
 		String expected = "h3=\":" + udpPort + "\"; ma=86400";
-		assertThat(send(h11, uri(connector.getLocalPort()), HttpVersion.HTTP_1_1).getHeaders()
+		assertThat(send(clients.http11(), uri(connector.getLocalPort()), HttpVersion.HTTP_1_1).getHeaders()
 			.getValuesList(HttpHeader.ALT_SVC)).containsExactly(expected);
-		assertThat(send(h2, uri(connector.getLocalPort()), HttpVersion.HTTP_2).getHeaders()
+		assertThat(send(clients.http2(), uri(connector.getLocalPort()), HttpVersion.HTTP_2).getHeaders()
 			.getValuesList(HttpHeader.ALT_SVC)).containsExactly(expected);
 	}
 
 	@Test
 	void http3ResponseDoesNotAdvertiseHttp3() throws Exception {
-		ContentResponse response = send(h3, uri(tlsPort(shared)), HttpVersion.HTTP_3);
+		ContentResponse response = send(clients.http3(), uri(tlsPort(shared)), HttpVersion.HTTP_3);
 		assertThat(response.getHeaders().contains(HttpHeader.ALT_SVC)).isFalse();
 	}
 
@@ -181,11 +158,11 @@ class Http3ConnectorTests {
 		int udpPort = freeUdpPort();
 		Server server = startServer(TestTransport.settings().port(udpPort).altSvcMaxAge(Duration.ofMinutes(2)).build());
 		assertThat(http3(server).getLocalPort()).isEqualTo(udpPort);
-		send(h3, uri(udpPort), HttpVersion.HTTP_3);
+		send(clients.http3(), uri(udpPort), HttpVersion.HTTP_3);
 		String expected = "h3=\":" + udpPort + "\"; ma=120";
-		assertThat(send(h11, uri(tlsPort(server)), HttpVersion.HTTP_1_1).getHeaders().getValuesList(HttpHeader.ALT_SVC))
+		assertThat(send(clients.http11(), uri(tlsPort(server)), HttpVersion.HTTP_1_1).getHeaders().getValuesList(HttpHeader.ALT_SVC))
 			.containsExactly(expected);
-		assertThat(send(h2, uri(tlsPort(server)), HttpVersion.HTTP_2).getHeaders().getValuesList(HttpHeader.ALT_SVC))
+		assertThat(send(clients.http2(), uri(tlsPort(server)), HttpVersion.HTTP_2).getHeaders().getValuesList(HttpHeader.ALT_SVC))
 			.containsExactly(expected);
 	}
 
@@ -194,21 +171,21 @@ class Http3ConnectorTests {
 		Server server = startServer(TestTransport.settings().altSvcPort(443).build());
 		int udpPort = http3(server).getLocalPort();
 		assertThat(udpPort).isNotEqualTo(443);
-		send(h3, uri(udpPort), HttpVersion.HTTP_3);
-		assertThat(send(h11, uri(tlsPort(server)), HttpVersion.HTTP_1_1).getHeaders().getValuesList(HttpHeader.ALT_SVC))
+		send(clients.http3(), uri(udpPort), HttpVersion.HTTP_3);
+		assertThat(send(clients.http11(), uri(tlsPort(server)), HttpVersion.HTTP_1_1).getHeaders().getValuesList(HttpHeader.ALT_SVC))
 			.containsExactly("h3=\":443\"; ma=86400");
-		assertThat(send(h2, uri(tlsPort(server)), HttpVersion.HTTP_2).getHeaders().getValuesList(HttpHeader.ALT_SVC))
+		assertThat(send(clients.http2(), uri(tlsPort(server)), HttpVersion.HTTP_2).getHeaders().getValuesList(HttpHeader.ALT_SVC))
 			.containsExactly("h3=\":443\"; ma=86400");
 	}
 
 	@Test
 	void altSvcCanBeDisabled() throws Exception {
 		Server server = startServer(TestTransport.settings().altSvcEnabled(false).build());
-		assertThat(send(h11, uri(tlsPort(server)), HttpVersion.HTTP_1_1).getHeaders().contains(HttpHeader.ALT_SVC))
+		assertThat(send(clients.http11(), uri(tlsPort(server)), HttpVersion.HTTP_1_1).getHeaders().contains(HttpHeader.ALT_SVC))
 			.isFalse();
-		assertThat(send(h2, uri(tlsPort(server)), HttpVersion.HTTP_2).getHeaders().contains(HttpHeader.ALT_SVC))
+		assertThat(send(clients.http2(), uri(tlsPort(server)), HttpVersion.HTTP_2).getHeaders().contains(HttpHeader.ALT_SVC))
 			.isFalse();
-		send(h3, uri(http3(server).getLocalPort()), HttpVersion.HTTP_3);
+		send(clients.http3(), uri(http3(server).getLocalPort()), HttpVersion.HTTP_3);
 		assertThat(http3(server).getHttpConfiguration().getCustomizers()).noneMatch(AltSvcCustomizer.class::isInstance);
 	}
 
@@ -216,31 +193,31 @@ class Http3ConnectorTests {
 	void maxRequestHeaderSizeLimitsHttp3Requests() throws Exception {
 		Server server = startServer(TestTransport.settings().maxRequestHeaderSize(2048).build());
 		URI uri = uri(http3(server).getLocalPort());
-		assertThat(sendWithHeader(h3, uri, 512)).isEqualTo("200");
+		assertThat(sendWithHeader(clients.http3(), uri, 512)).isEqualTo("200");
 		if (TestTransport.is(Http3Transport.JETTY_QUICHE)) {
 			// Jetty advertises the limit in its SETTINGS (max field section size); the client refuses to exceed it.
-			assertThat(sendWithHeader(h3, uri, 4096)).contains("Max size exceeded").endsWith("> 2048");
+			assertThat(sendWithHeader(clients.http3(), uri, 4096)).contains("Max size exceeded").endsWith("> 2048");
 		}
 		else {
 			// Netty's decoder would close the whole connection above the advertised size: the netty transport
 			// advertises more and answers the one request with 431, as over HTTP/1.1 and HTTP/2.
-			assertThat(sendWithHeader(h3, uri, 4096)).isEqualTo("431");
-			assertThat(sendWithHeader(h3, uri, 512)).isEqualTo("200");
+			assertThat(sendWithHeader(clients.http3(), uri, 4096)).isEqualTo("431");
+			assertThat(sendWithHeader(clients.http3(), uri, 512)).isEqualTo("200");
 		}
 	}
 
 	@Test
 	void maxRequestHeaderSizeFollowsTheHttpConfigurationByDefault() throws Exception {
 		URI uri = uri(tlsPort(shared));
-		assertThat(sendWithHeader(h3, uri, 4096)).isEqualTo("200");
+		assertThat(sendWithHeader(clients.http3(), uri, 4096)).isEqualTo("200");
 		if (TestTransport.is(Http3Transport.JETTY_QUICHE)) {
 			// 6144, not the client's own 8192: the server advertised the HttpConfiguration's value.
-			assertThat(sendWithHeader(h3, uri, 8192)).contains("Max size exceeded")
+			assertThat(sendWithHeader(clients.http3(), uri, 8192)).contains("Max size exceeded")
 				.endsWith("> " + SHARED_REQUEST_HEADER_SIZE);
 		}
 		else {
 			// Above the HttpConfiguration's 6144, below the client's own limit of 8192.
-			assertThat(sendWithHeader(h3, uri, 7000)).isEqualTo("431");
+			assertThat(sendWithHeader(clients.http3(), uri, 7000)).isEqualTo("431");
 		}
 	}
 

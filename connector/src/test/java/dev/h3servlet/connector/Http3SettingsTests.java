@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
@@ -26,13 +27,14 @@ class Http3SettingsTests {
 		assertThat(settings.maxRequestHeaderSize()).isNull();
 		assertThat(settings.streamIdleTimeout()).isNull();
 		assertThat(settings.udpReceiveBufferSize()).isEqualTo(4 * 1024 * 1024)
-			.isEqualTo(Http3Settings.DEFAULT_UDP_BUFFER_SIZE);
-		assertThat(settings.udpSendBufferSize()).isEqualTo(Http3Settings.DEFAULT_UDP_BUFFER_SIZE);
+			.isEqualTo(Http3Setting.UDP_RECEIVE_BUFFER_SIZE.defaultValue());
+		assertThat(settings.udpSendBufferSize()).isEqualTo(Http3Setting.UDP_SEND_BUFFER_SIZE.defaultValue());
 		assertThat(settings.eventLoops()).isNull();
 		assertThat(settings.pemWorkDir()).isNull();
 		assertThat(settings.altSvcEnabled()).isTrue();
 		assertThat(settings.altSvcMaxAge()).isEqualTo(Duration.ofHours(24))
-			.isEqualTo(Http3Settings.DEFAULT_ALT_SVC_MAX_AGE);
+			.isEqualTo(Http3Setting.ALT_SVC_MAX_AGE.defaultValue());
+		assertThat(settings.transport()).isEqualTo(Http3Transport.NETTY);
 	}
 
 	@Test
@@ -101,9 +103,9 @@ class Http3SettingsTests {
 		assertInvalid((builder) -> builder.udpReceiveBufferSize(0), "udpReceiveBufferSize");
 		assertInvalid((builder) -> builder.udpSendBufferSize(-1), "udpSendBufferSize");
 		assertInvalid((builder) -> builder.eventLoops(0), "eventLoops");
-		assertInvalid((builder) -> builder.eventLoops(Http3Settings.MAX_EVENT_LOOPS + 1), "eventLoops");
-		assertThat(Http3Settings.builder().eventLoops(Http3Settings.MAX_EVENT_LOOPS).build().eventLoops())
-			.isEqualTo(Http3Settings.MAX_EVENT_LOOPS);
+		assertInvalid((builder) -> builder.eventLoops(Http3Setting.MAX_EVENT_LOOPS + 1), "eventLoops");
+		assertThat(Http3Settings.builder().eventLoops(Http3Setting.MAX_EVENT_LOOPS).build().eventLoops())
+			.isEqualTo(Http3Setting.MAX_EVENT_LOOPS);
 	}
 
 	@Test
@@ -138,11 +140,11 @@ class Http3SettingsTests {
 			.streamReceiveWindow(null)
 			.maxRequestHeaderSize(null)
 			.streamIdleTimeout(null)
-			.udpReceiveBufferSize(Http3Settings.DEFAULT_UDP_BUFFER_SIZE)
-			.udpSendBufferSize(Http3Settings.DEFAULT_UDP_BUFFER_SIZE)
+			.udpReceiveBufferSize(null)
+			.udpSendBufferSize(null)
 			.eventLoops(null)
 			.pemWorkDir(null)
-			.altSvcEnabled(true)
+			.altSvcEnabled(null)
 			.altSvcMaxAge(null)
 			.altSvcPort(null)
 			.build();
@@ -197,10 +199,42 @@ class Http3SettingsTests {
 			.build();
 	}
 
+	@Test
+	void aRejectedValueCarriesItsSettingAndWhatItAccepts() {
+		assertThatExceptionOfType(InvalidHttp3SettingException.class)
+			.isThrownBy(() -> Http3Settings.builder().eventLoops(0))
+			.withMessage("eventLoops: 0 (expected: 1 to 256, or null for the default)")
+			.satisfies((ex) -> {
+				assertThat(ex.setting()).isSameAs(Http3Setting.EVENT_LOOPS);
+				assertThat(ex.value()).isEqualTo(0);
+				assertThat(ex.expected()).isEqualTo("1 to 256");
+			});
+		assertThatExceptionOfType(InvalidHttp3SettingException.class)
+			.isThrownBy(() -> Http3Settings.builder().transport("quic"))
+			.withMessage("transport: 'quic' (expected: netty or jetty-quiche, or null for the default)")
+			.satisfies((ex) -> assertThat(ex.setting()).isSameAs(Http3Setting.TRANSPORT));
+	}
+
+	@Test
+	void everySettingHasAGetterAndABuilderMethodOfItsName() throws Exception {
+		Http3Settings settings = Http3Settings.defaults();
+		for (Http3Setting<?> setting : Http3Setting.all()) {
+			assertThat(Http3Settings.class.getMethod(setting.name()).invoke(settings)).as(setting.name())
+				.isEqualTo(setting.defaultValue())
+				.isEqualTo(settings.get(setting));
+			assertThat(Http3Settings.Builder.class.getMethod(setting.name(), setting.type())).as(setting.name())
+				.isNotNull();
+		}
+		assertThat(Http3Setting.all()).extracting(Http3Setting::name).doesNotHaveDuplicates();
+		assertThat(Http3Setting.all()).hasSize(everythingSet().toString().split(", ").length);
+	}
+
 	private static void assertInvalid(Consumer<Http3Settings.Builder> change, String setting) {
-		assertThatIllegalArgumentException().isThrownBy(() -> change.accept(Http3Settings.builder()))
+		assertThatExceptionOfType(InvalidHttp3SettingException.class)
+			.isThrownBy(() -> change.accept(Http3Settings.builder()))
 			.withMessageStartingWith(setting + ": ")
-			.withMessageContaining("expected");
+			.withMessageContaining("expected")
+			.satisfies((ex) -> assertThat(ex.setting().name()).isEqualTo(setting));
 	}
 
 }

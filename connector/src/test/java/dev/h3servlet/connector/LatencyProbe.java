@@ -13,22 +13,16 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.management.OperatingSystemMXBean;
-import dev.h3servlet.connector.testing.JettyClients;
-import dev.h3servlet.connector.testing.NettyHttp3Client;
-import dev.h3servlet.connector.testing.TestCertificate;
+import dev.h3servlet.connector.testing.TestServers;
 import dev.h3servlet.connector.testing.TestTransport;
-import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import dev.h3servlet.test.JettyClients;
+import dev.h3servlet.test.NettyHttp3Client;
+import dev.h3servlet.test.TestCertificate;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -243,22 +237,7 @@ class LatencyProbe {
 	}
 
 	private static Server newServer(TestCertificate certificate) {
-		QueuedThreadPool threads = new QueuedThreadPool();
-		threads.setName("server");
-		Server server = new Server(threads);
-		HttpConfiguration httpConfiguration = new HttpConfiguration();
-		httpConfiguration.addCustomizer(new SecureRequestCustomizer());
-		HttpConnectionFactory http11 = new HttpConnectionFactory(httpConfiguration);
-		HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(httpConfiguration);
-		ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
-		alpn.setDefaultProtocol(http11.getProtocol());
-		SslConnectionFactory tls = new SslConnectionFactory(certificate.newServerSslContextFactory(),
-				alpn.getProtocol());
-		ServerConnector connector = new ServerConnector(server, 1, 1, tls, alpn, http2, http11);
-		connector.setHost("127.0.0.1");
-		connector.setPort(0);
-		server.addConnector(connector);
-		server.setHandler(new dev.h3servlet.connector.testing.TestServers.ProtocolHandler());
+		Server server = TestServers.newServer(certificate.newServerSslContextFactory());
 		Http3Connectors.install(server, TestTransport.settings().build());
 		return server;
 	}

@@ -7,13 +7,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.h3servlet.connector.testing.JettyClients;
-import dev.h3servlet.connector.testing.TestCertificate;
 import dev.h3servlet.connector.testing.TestServers;
 import dev.h3servlet.connector.testing.TestTransport;
+import dev.h3servlet.test.JettyClientsExtension;
+import dev.h3servlet.test.TestCertificate;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -22,16 +21,16 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.Callback;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static dev.h3servlet.connector.testing.TestServers.TIMEOUT_SECONDS;
-import static dev.h3servlet.connector.testing.TestServers.stopAll;
+import static dev.h3servlet.test.LifeCycles.stopAll;
 import static dev.h3servlet.connector.testing.TestServers.tlsPort;
 import static dev.h3servlet.connector.testing.TestServers.uri;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,26 +45,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class QoSHandlerTests {
 
+	@RegisterExtension
+	static final JettyClientsExtension clients = new JettyClientsExtension();
+
 	@TempDir
 	static Path directory;
 
 	static TestCertificate certificate;
-
-	static HttpClient h3;
 
 	private final HoldingHandler app = new HoldingHandler();
 
 	private Server server;
 
 	@BeforeAll
-	static void startClient() throws Exception {
+	static void createCertificate() throws Exception {
 		certificate = TestCertificate.create(directory);
-		h3 = JettyClients.http3();
-	}
-
-	@AfterAll
-	static void stopClient() throws Exception {
-		stopAll(h3);
 	}
 
 	@AfterEach
@@ -127,7 +121,7 @@ class QoSHandlerTests {
 
 	private CompletableFuture<ContentResponse> send(String path) {
 		return new CompletableResponseListener(
-				h3.newRequest(uri(tlsPort(this.server))).path(path).timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS))
+				clients.http3().newRequest(uri(tlsPort(this.server))).path(path).timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS))
 			.send();
 	}
 

@@ -1,7 +1,6 @@
 package dev.h3servlet.it;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,18 +8,19 @@ import java.util.HexFormat;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-import dev.h3servlet.connector.testing.Chromium;
 import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.it.support.ChromiumAssumptions;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.test.Chromium;
+import dev.h3servlet.testapp.UploadServlet;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -48,7 +48,7 @@ class ChromiumHttp3Tests {
 		.filter("/*", new RecordingFilter())
 		.servlet("/page", new PageServlet())
 		.servlet("/upload", new UploadPageServlet())
-		.servlet("/echo", new EchoServlet()));
+		.servlet("/echo", new UploadServlet()));
 
 	@BeforeEach
 	void clearRequests() {
@@ -126,7 +126,7 @@ class ChromiumHttp3Tests {
 
 	}
 
-	/** Posts {@link #uploadBody()}, generated in the browser, to {@link EchoServlet} and shows its answer. */
+	/** Posts {@link #uploadBody()}, generated in the browser, to {@link UploadServlet} and shows its answer. */
 	static class UploadPageServlet extends HttpServlet {
 
 		@Override
@@ -150,34 +150,6 @@ class ChromiumHttp3Tests {
 						.catch((error) => document.getElementById('echo').textContent = 'failed: ' + error);
 					</script>
 					""".formatted(UPLOAD_SIZE));
-		}
-
-	}
-
-	/** Answers the length and SHA-256 of the request body, and the protocol it came over. */
-	static class EchoServlet extends HttpServlet {
-
-		@Override
-		protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-			MessageDigest digest;
-			try {
-				digest = MessageDigest.getInstance("SHA-256");
-			}
-			catch (NoSuchAlgorithmException ex) {
-				throw new IllegalStateException(ex);
-			}
-			long length = 0;
-			byte[] buffer = new byte[8192];
-			try (InputStream in = request.getInputStream()) {
-				for (int read = in.read(buffer); read != -1; read = in.read(buffer)) {
-					digest.update(buffer, 0, read);
-					length += read;
-				}
-			}
-			response.setContentType("text/plain;charset=utf-8");
-			response.getWriter()
-				.print("length=" + length + " sha256=" + HexFormat.of().formatHex(digest.digest()) + " protocol="
-						+ request.getProtocol());
 		}
 
 	}

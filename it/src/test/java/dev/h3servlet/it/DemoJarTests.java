@@ -12,14 +12,15 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
-import dev.h3servlet.connector.DevelopmentCertificate;
-import dev.h3servlet.connector.testing.Chromium;
-import dev.h3servlet.connector.testing.DeterministicBytes;
-import dev.h3servlet.connector.testing.JettyClients;
-import dev.h3servlet.connector.testing.TestCertificate;
+import dev.h3servlet.development.DevelopmentCertificate;
 import dev.h3servlet.it.support.ChromiumAssumptions;
 import dev.h3servlet.it.support.DemoJarProcess;
+import dev.h3servlet.test.Chromium;
+import dev.h3servlet.testapp.DeterministicBytes;
+import dev.h3servlet.test.JettyClients;
+import dev.h3servlet.test.TestCertificate;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.FormRequestContent;
 import org.eclipse.jetty.client.HttpClient;
@@ -103,9 +104,8 @@ class DemoJarTests {
 			// No --enable-native-access: the jar's manifest grants native access (Enable-Native-Access), and the
 			// test below holds it to that (no restricted-method warning).
 			start(DemoJarProcess.start(javaHome, List.of(), directory,
-					List.of("--server.port=0", "--server.ssl.key-store=file:" + this.certificate.keyStore(),
-							"--server.ssl.key-store-password=" + this.certificate.password(),
-							"--server.ssl.key-store-type=PKCS12")));
+					Stream.concat(Stream.of("--server.port=0"), this.certificate.springBootArguments().stream())
+						.toList()));
 		}
 
 		@Test
@@ -141,16 +141,14 @@ class DemoJarTests {
 	void theJettyQuicheTransportFailsTheStartNamingTheFix(@TempDir Path directory) throws Exception {
 		TestCertificate certificate = TestCertificate.create(directory);
 		List<String> output = DemoJarProcess.runToExit(Path.of(System.getProperty("java.home")), directory,
-				List.of("--server.port=0", "--server.http3.transport=jetty-quiche",
-						"--server.ssl.key-store=file:" + certificate.keyStore(),
-						"--server.ssl.key-store-password=" + certificate.password(),
-						"--server.ssl.key-store-type=PKCS12"),
+				Stream.concat(Stream.of("--server.port=0", "--server.http3.transport=jetty-quiche"),
+						certificate.springBootArguments().stream())
+					.toList(),
 				Duration.ofSeconds(60));
 		String joined = String.join("\n", output);
-		assertThat(joined).contains("The HTTP/3 transport 'jetty-quiche' cannot run")
-			.contains("Jetty 12.1.5")
-			.contains("runs Jetty 12.1.10")
-			.contains("use the netty transport");
+		assertThat(joined).contains("APPLICATION FAILED TO START")
+			.containsSubsequence("Description:", "The HTTP/3 transport 'jetty-quiche' cannot run: it needs Jetty 12.1.5",
+					"runs Jetty 12.1.10", "Action:", "Set every Jetty jar to 12.1.5", "use the netty transport");
 		assertThat(output).noneMatch((line) -> line.contains("Started DemoApplication"));
 	}
 

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.h3servlet.connector.testing.JettyClients;
-import dev.h3servlet.connector.testing.TestCertificate;
 import dev.h3servlet.it.support.SampleServerProcess;
+import dev.h3servlet.test.JettyClients;
+import dev.h3servlet.test.TestCertificate;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;

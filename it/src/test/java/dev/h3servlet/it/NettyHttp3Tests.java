@@ -16,17 +16,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.h3servlet.connector.testing.TestTransport;
-import dev.h3servlet.connector.testing.DeterministicBytes;
-import dev.h3servlet.connector.testing.NettyHttp3Client;
-import dev.h3servlet.connector.testing.NettyHttp3Client.Request;
-import dev.h3servlet.connector.testing.NettyHttp3Client.Response;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.testapp.DeterministicBytes;
+import dev.h3servlet.test.NettyHttp3Client;
+import dev.h3servlet.test.NettyHttp3Client.Request;
+import dev.h3servlet.test.NettyHttp3Client.Response;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

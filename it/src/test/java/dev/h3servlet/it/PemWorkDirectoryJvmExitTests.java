@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import dev.h3servlet.connector.testing.TestCertificate;
 import dev.h3servlet.it.support.SampleServerProcess;
+import dev.h3servlet.test.TestCertificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

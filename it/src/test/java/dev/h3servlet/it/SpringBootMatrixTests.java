@@ -4,14 +4,15 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import dev.h3servlet.connector.testing.Chromium;
-import dev.h3servlet.connector.testing.NettyHttp3Client;
-import dev.h3servlet.connector.testing.TestCertificate;
 import dev.h3servlet.it.support.ChromiumAssumptions;
 import dev.h3servlet.it.support.ExecutableJar;
+import dev.h3servlet.test.Chromium;
+import dev.h3servlet.test.NettyHttp3Client;
+import dev.h3servlet.test.TestCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -39,13 +40,13 @@ class SpringBootMatrixTests {
 	private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
 	private static ExecutableJar jar(String build) {
-		Path target = Path.of(System.getProperty("h3servlet.matrix.dir"), build, "target");
-		return new ExecutableJar(target.resolve("h3servlet-matrix-" + build + "-0.1.0-SNAPSHOT.jar"));
+		return ExecutableJar.matrixApp(build);
 	}
 
 	private static List<String> tls(TestCertificate certificate) {
-		return List.of("--server.port=0", "--server.ssl.key-store=file:" + certificate.keyStore(),
-				"--server.ssl.key-store-password=" + certificate.password(), "--server.ssl.key-store-type=PKCS12");
+		List<String> arguments = new ArrayList<>(List.of("--server.port=0"));
+		arguments.addAll(certificate.springBootArguments());
+		return arguments;
 	}
 
 	private static Path javaHome() {
@@ -86,9 +87,11 @@ class SpringBootMatrixTests {
 	void theBoot4StarterOnSpringBoot35FailsTheStartNamingTheBoot3Starter(@TempDir Path directory) throws Exception {
 		List<String> output = jar("boot-3.5-boot4-starter").runToExit(javaHome(), directory,
 				tls(TestCertificate.create(directory)), Duration.ofSeconds(60));
-		assertThat(String.join("\n", output)).contains("dev.h3servlet:h3servlet-spring-boot-starter is built for "
-				+ "Spring Boot 4 and this application runs Spring Boot 3.5.7: replace it with "
-				+ "dev.h3servlet:h3servlet-spring-boot3-starter");
+		// Boot's failure analysis report, from the starter's Http3FailureAnalyzer: what is wrong, then what to do.
+		assertThat(String.join("\n", output)).contains("APPLICATION FAILED TO START")
+			.containsSubsequence("Description:", "dev.h3servlet:h3servlet-spring-boot-starter is built for "
+					+ "Spring Boot 4 and this application runs Spring Boot 3.5.7.", "Action:",
+					"Replace it with dev.h3servlet:h3servlet-spring-boot3-starter");
 		assertThat(output).noneMatch((line) -> READY.matcher(line).find());
 	}
 
@@ -97,9 +100,12 @@ class SpringBootMatrixTests {
 		List<String> output = jar("boot-3.5-netty-4.1").runToExit(javaHome(), directory,
 				tls(TestCertificate.create(directory)), Duration.ofSeconds(60));
 		assertThat(String.join("\n", output))
-			.contains("the netty transport needs Netty 4.2 for every Netty module, but some are older: 4.1.128.Final (")
-			.contains("Set the Maven property netty.version to 4.2.18.Final")
-			.contains("(Spring Boot 3.5 manages Netty 4.1)");
+			.contains("APPLICATION FAILED TO START")
+			.containsSubsequence("Description:",
+					"The netty HTTP/3 transport needs Netty 4.2 for every Netty module, but some are older: "
+							+ "4.1.128.Final (",
+					"Action:", "Set the Maven property netty.version to 4.2.18.Final",
+					"(Spring Boot 3.5 manages Netty 4.1)");
 		assertThat(output).noneMatch((line) -> READY.matcher(line).find());
 	}
 
@@ -146,7 +152,7 @@ class SpringBootMatrixTests {
 			try (NettyHttp3Client client = NettyHttp3Client.connect(new InetSocketAddress("127.0.0.1", this.port),
 					this.certificate.certificate(), TIMEOUT)) {
 				assertThat(client.applicationProtocol()).isEqualTo("h3");
-				NettyHttp3Client.Response response = client.send(NettyHttp3Client.Request.get("/info"));
+				NettyHttp3Client.Response response = client.send(NettyHttp3Client.Request.get("/versions"));
 				assertThat(response.status()).isEqualTo(200);
 				assertThat(response.bodyAsString()).isEqualTo("protocol=HTTP/3.0 secure=true " + this.versions);
 			}

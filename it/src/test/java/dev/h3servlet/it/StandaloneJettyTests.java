@@ -6,17 +6,18 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import dev.h3servlet.connector.Http3Transport;
-import dev.h3servlet.connector.testing.JettyClients;
-import dev.h3servlet.connector.testing.NettyHttp3Client;
-import dev.h3servlet.connector.testing.NettyHttp3Client.Request;
-import dev.h3servlet.connector.testing.NettyHttp3Client.Response;
-import dev.h3servlet.connector.testing.TestCertificate;
 import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.it.support.JettyBase;
 import dev.h3servlet.it.support.SampleWarChecks;
+import dev.h3servlet.test.JettyClients;
+import dev.h3servlet.test.NettyHttp3Client;
+import dev.h3servlet.test.NettyHttp3Client.Request;
+import dev.h3servlet.test.NettyHttp3Client.Response;
+import dev.h3servlet.test.TestCertificate;
 import org.eclipse.jetty.http.HttpVersion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,9 +109,11 @@ class StandaloneJettyTests {
 	}
 
 	@Test
-	void theBridgeWrapsTheDeployedAppsAndTheConnectorsCustomizersAreInPlace() {
-		// Jetty's dump after start: the server's handler (+=) is the bridge, above the contexts of the deployer.
-		assertThat(jetty.output()).anyMatch((line) -> line.startsWith("+= dhs.Http3BridgeHandler@"))
+	void theBridgeWrapsTheDeployedAppsAndTheConnectorsCustomizersAreInPlace() throws InterruptedException {
+		// Jetty's dump after start (printed after the line the start waits for): the server's handler (+=) is the
+		// bridge, above the contexts of the deployer.
+		Predicate<String> bridge = (line) -> line.startsWith("+= dhs.Http3BridgeHandler@");
+		assertThat(jetty.outputOnce(bridge, Duration.ofSeconds(30))).anyMatch(bridge)
 			.anyMatch((line) -> line.contains("[dhc.Http3SecureRequestCustomizer@")
 					&& line.contains("AltSvcCustomizer{h3 port=" + jetty.port() + ", ma=86400}"));
 	}
@@ -160,7 +163,7 @@ class StandaloneJettyTests {
 		JettyBase.Result result = base.run(Duration.ofSeconds(60), "jetty.quic.idleTimeout=-5");
 		assertThat(result.exitCode()).as(result.output()).isNotZero();
 		assertThat(result.output())
-			.contains("jetty.quic.idleTimeout=-5: jetty.quic.idleTimeout must be a positive number of milliseconds");
+			.contains("jetty.quic.idleTimeout=-5: jetty.quic.idleTimeout must be a number of milliseconds > 0");
 	}
 
 	@Test
@@ -171,7 +174,7 @@ class StandaloneJettyTests {
 			JettyBase.Result result = base.run(Duration.ofSeconds(60));
 			assertThat(result.exitCode()).as(result.output()).isNotZero();
 			String line = "h3servlet: Invalid h3servlet module setting jetty.h3servlet.udpReceiveBufferSize=4MB: "
-					+ "jetty.h3servlet.udpReceiveBufferSize must be a positive number of bytes";
+					+ "jetty.h3servlet.udpReceiveBufferSize must be a number of bytes > 0";
 			// Once, on its own line, before Jetty's wrapped stack traces and start.jar's usage text.
 			assertThat(result.output().lines().filter((each) -> each.startsWith("h3servlet: "))).containsExactly(line);
 			assertThat(result.output().indexOf(line)).isLessThan(result.output().indexOf("InvocationTargetException"));

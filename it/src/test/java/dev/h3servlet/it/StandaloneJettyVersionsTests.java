@@ -6,12 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import dev.h3servlet.connector.testing.NettyHttp3Client;
-import dev.h3servlet.connector.testing.NettyHttp3Client.Request;
-import dev.h3servlet.connector.testing.NettyHttp3Client.Response;
-import dev.h3servlet.connector.testing.TestCertificate;
 import dev.h3servlet.it.support.JettyBase;
 import dev.h3servlet.it.support.SampleWarChecks;
+import dev.h3servlet.test.NettyHttp3Client;
+import dev.h3servlet.test.NettyHttp3Client.Request;
+import dev.h3servlet.test.NettyHttp3Client.Response;
+import dev.h3servlet.test.TestCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;

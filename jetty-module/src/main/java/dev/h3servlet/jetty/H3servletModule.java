@@ -1,12 +1,18 @@
 package dev.h3servlet.jetty;
 
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 import dev.h3servlet.connector.Http3Connector;
 import dev.h3servlet.connector.Http3Connectors;
+import dev.h3servlet.connector.Http3Setting;
 import dev.h3servlet.connector.Http3Settings;
+import dev.h3servlet.connector.Http3Transport;
+import dev.h3servlet.connector.InvalidHttp3SettingException;
 import dev.h3servlet.servlet.Http3BridgeHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -18,128 +24,70 @@ import org.eclipse.jetty.server.ServerConnector;
  * the {@code ssl} module's TLS connector with {@link Http3Connectors#install(ServerConnector, Http3Settings)}, and
  * {@link Http3BridgeHandler} above every deployed web app.
  * <p>
+ * Each key ({@link #KEYS}) stands for one {@link Http3Setting}, which owns its default and the values it accepts.
  * Keys that mean what they mean in Jetty's own {@code http3} module keep its names ({@code jetty.quic.*},
  * {@code jetty.http3.*}); the others are {@code jetty.h3servlet.*}. Times are in milliseconds (seconds for the
  * Alt-Svc max age, as on the wire), sizes in bytes.
  */
 public final class H3servletModule {
 
+	/** The module's keys, each with the setting it stands for and how its text is read. */
+	static final List<Key<?>> KEYS = List.of(
+			new Key<>("jetty.h3servlet.transport", Http3Setting.TRANSPORT, "", H3servletModule::transport),
+			new Key<>("jetty.quic.host", Http3Setting.HOST, "", H3servletModule::text),
+			new Key<>("jetty.quic.port", Http3Setting.PORT, "a number", Integer::valueOf),
+			new Key<>("jetty.quic.idleTimeout", Http3Setting.IDLE_TIMEOUT, "a number of milliseconds",
+					(text) -> Duration.ofMillis(Long.parseLong(text))),
+			new Key<>("jetty.quic.bidirectionalMaxStreams", Http3Setting.MAX_CONCURRENT_STREAMS, "a number",
+					Long::valueOf),
+			new Key<>("jetty.quic.sessionMaxData", Http3Setting.SESSION_RECEIVE_WINDOW, "a number of bytes",
+					Long::valueOf),
+			new Key<>("jetty.quic.remoteBidirectionalStreamMaxData", Http3Setting.STREAM_RECEIVE_WINDOW,
+					"a number of bytes", Long::valueOf),
+			new Key<>("jetty.http3.streamIdleTimeout", Http3Setting.STREAM_IDLE_TIMEOUT, "a number of milliseconds",
+					(text) -> Duration.ofMillis(Long.parseLong(text))),
+			new Key<>("jetty.http3.maxRequestHeadersSize", Http3Setting.MAX_REQUEST_HEADER_SIZE, "a number of bytes",
+					Integer::valueOf),
+			new Key<>("jetty.quic.pemWorkDir", Http3Setting.PEM_WORK_DIR, "", H3servletModule::path),
+			new Key<>("jetty.h3servlet.udpReceiveBufferSize", Http3Setting.UDP_RECEIVE_BUFFER_SIZE,
+					"a number of bytes", Integer::valueOf),
+			new Key<>("jetty.h3servlet.udpSendBufferSize", Http3Setting.UDP_SEND_BUFFER_SIZE, "a number of bytes",
+					Integer::valueOf),
+			new Key<>("jetty.h3servlet.eventLoops", Http3Setting.EVENT_LOOPS, "a number", Integer::valueOf),
+			new Key<>("jetty.h3servlet.altSvc.enabled", Http3Setting.ALT_SVC_ENABLED, "", H3servletModule::bool),
+			new Key<>("jetty.h3servlet.altSvc.maxAge", Http3Setting.ALT_SVC_MAX_AGE, "a number of seconds",
+					(text) -> Duration.ofSeconds(Long.parseLong(text))),
+			new Key<>("jetty.h3servlet.altSvc.port", Http3Setting.ALT_SVC_PORT, "a number", Integer::valueOf),
+			new Key<>("jetty.h3servlet.webTransport.enabled", Http3Setting.WEB_TRANSPORT_ENABLED, "",
+					H3servletModule::bool),
+			new Key<>("jetty.h3servlet.webTransport.maxSessions", Http3Setting.WEB_TRANSPORT_MAX_SESSIONS, "a number",
+					Integer::valueOf),
+			new Key<>("jetty.h3servlet.webTransport.maxStreamsPerSession",
+					Http3Setting.WEB_TRANSPORT_MAX_STREAMS_PER_SESSION, "a number", Integer::valueOf));
+
+	private static final Map<String, Key<?>> KEYS_BY_NAME = new LinkedHashMap<>();
+
+	static {
+		KEYS.forEach((key) -> KEYS_BY_NAME.put(key.name(), key));
+	}
+
 	private final Http3Settings.Builder settings = Http3Settings.builder();
 
-	/** {@code jetty.h3servlet.transport}: {@code netty} (the default) or {@code jetty-quiche}. */
-	public void setTransport(String transport) {
-		String value = trimmed(transport);
-		apply("jetty.h3servlet.transport", value, "netty or jetty-quiche",
-				() -> this.settings.transport(value.isEmpty() ? null : value));
-	}
-
-	/** {@code jetty.quic.host}: address to bind; unset means the TLS connector's. */
-	public void setHost(String host) {
-		String value = trimmed(host);
-		apply("jetty.quic.host", value, "a host name or address", () -> this.settings.host(value.isEmpty() ? null : value));
-	}
-
-	/** {@code jetty.quic.port}: UDP port; unset means the TLS connector's port number, 0 any free port. */
-	public void setPort(String port) {
-		long value = number("jetty.quic.port", port, 0, 65535, "a UDP port (0-65535)");
-		this.settings.port((int) value);
-	}
-
-	/** {@code jetty.quic.idleTimeout}: QUIC connection idle timeout in milliseconds. */
-	public void setIdleTimeout(String millis) {
-		long value = number("jetty.quic.idleTimeout", millis, 1, Long.MAX_VALUE, "a positive number of milliseconds");
-		this.settings.idleTimeout(Duration.ofMillis(value));
-	}
-
-	/** {@code jetty.quic.bidirectionalMaxStreams}: requests a client may have open at once on a connection. */
-	public void setMaxConcurrentStreams(String streams) {
-		long value = number("jetty.quic.bidirectionalMaxStreams", streams, 1, Long.MAX_VALUE, "a positive number");
-		this.settings.maxConcurrentStreams(value);
-	}
-
-	/** {@code jetty.quic.sessionMaxData}: bytes a client may send on a connection before more credit. */
-	public void setSessionReceiveWindow(String bytes) {
-		long value = number("jetty.quic.sessionMaxData", bytes, 1, Long.MAX_VALUE, "a positive number of bytes");
-		this.settings.sessionReceiveWindow(value);
-	}
-
-	/** {@code jetty.quic.remoteBidirectionalStreamMaxData}: bytes a client may send on a request stream. */
-	public void setStreamReceiveWindow(String bytes) {
-		long value = number("jetty.quic.remoteBidirectionalStreamMaxData", bytes, 1, Long.MAX_VALUE,
-				"a positive number of bytes");
-		this.settings.streamReceiveWindow(value);
-	}
-
-	/** {@code jetty.http3.streamIdleTimeout}: idle timeout of one request stream in milliseconds. */
-	public void setStreamIdleTimeout(String millis) {
-		long value = number("jetty.http3.streamIdleTimeout", millis, 1, Long.MAX_VALUE,
-				"a positive number of milliseconds");
-		this.settings.streamIdleTimeout(Duration.ofMillis(value));
-	}
-
-	/** {@code jetty.http3.maxRequestHeadersSize}: largest request field section in bytes. */
-	public void setMaxRequestHeaderSize(String bytes) {
-		long value = number("jetty.http3.maxRequestHeadersSize", bytes, 1, Integer.MAX_VALUE,
-				"a positive number of bytes");
-		this.settings.maxRequestHeaderSize((int) value);
-	}
-
-	/** {@code jetty.quic.pemWorkDir}: where the key and chain are exported as PEM; unset means a private temp dir. */
-	public void setPemWorkDir(String directory) {
-		String value = trimmed(directory);
-		if (value.isEmpty()) {
-			this.settings.pemWorkDir(null);
-			return;
+	/**
+	 * Sets one of the module's properties, as {@code etc/h3servlet.xml} gives it.
+	 * @param key the property's key, one of {@link #KEYS}
+	 * @param text its value as text; {@code null} (the property is not set) leaves the setting as it is
+	 * @throws IllegalArgumentException naming the key, if the value is not one its setting accepts
+	 */
+	public void property(String key, String text) {
+		Key<?> property = KEYS_BY_NAME.get(key);
+		if (property == null) {
+			throw printedFirst(new IllegalArgumentException("Unknown h3servlet module setting " + key
+					+ " (expected one of " + KEYS_BY_NAME.keySet() + ")"));
 		}
-		try {
-			this.settings.pemWorkDir(Path.of(value));
+		if (text != null) {
+			property.apply(this.settings, text);
 		}
-		catch (InvalidPathException ex) {
-			throw invalid("jetty.quic.pemWorkDir", directory, "a directory path", ex);
-		}
-	}
-
-	/** {@code jetty.h3servlet.udpReceiveBufferSize}: UDP SO_RCVBUF to ask for, in bytes. */
-	public void setUdpReceiveBufferSize(String bytes) {
-		long value = number("jetty.h3servlet.udpReceiveBufferSize", bytes, 1, Integer.MAX_VALUE,
-				"a positive number of bytes");
-		this.settings.udpReceiveBufferSize((int) value);
-	}
-
-	/** {@code jetty.h3servlet.udpSendBufferSize}: UDP SO_SNDBUF to ask for, in bytes. */
-	public void setUdpSendBufferSize(String bytes) {
-		long value = number("jetty.h3servlet.udpSendBufferSize", bytes, 1, Integer.MAX_VALUE,
-				"a positive number of bytes");
-		this.settings.udpSendBufferSize((int) value);
-	}
-
-	/** {@code jetty.h3servlet.eventLoops}: UDP sockets, each on its own event loop (netty transport). */
-	public void setEventLoops(String count) {
-		long value = number("jetty.h3servlet.eventLoops", count, 1, Http3Settings.MAX_EVENT_LOOPS,
-				"a number of event loops (1-" + Http3Settings.MAX_EVENT_LOOPS + ")");
-		this.settings.eventLoops((int) value);
-	}
-
-	/** {@code jetty.h3servlet.altSvc.enabled}: whether HTTP/1.1 and HTTP/2 responses advertise h3. */
-	public void setAltSvcEnabled(String enabled) {
-		String value = trimmed(enabled);
-		if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-			throw invalid("jetty.h3servlet.altSvc.enabled", enabled, "true or false", null);
-		}
-		this.settings.altSvcEnabled(Boolean.parseBoolean(value));
-	}
-
-	/** {@code jetty.h3servlet.altSvc.maxAge}: the advertisement's {@code ma}, in seconds. */
-	public void setAltSvcMaxAge(String seconds) {
-		long value = number("jetty.h3servlet.altSvc.maxAge", seconds, 0, Long.MAX_VALUE / 1000,
-				"a number of seconds (>= 0)");
-		this.settings.altSvcMaxAge(Duration.ofSeconds(value));
-	}
-
-	/** {@code jetty.h3servlet.altSvc.port}: the UDP port the advertisement names (a load balancer's). */
-	public void setAltSvcPort(String port) {
-		long value = number("jetty.h3servlet.altSvc.port", port, 1, 65535, "a UDP port (1-65535)");
-		this.settings.altSvcPort((int) value);
 	}
 
 	/** The settings made of the properties given so far. */
@@ -166,36 +114,23 @@ public final class H3servletModule {
 		return connector;
 	}
 
-	private static long number(String key, String text, long min, long max, String expected) {
-		long value;
-		try {
-			value = Long.parseLong(trimmed(text));
-		}
-		catch (NumberFormatException ex) {
-			throw invalid(key, text, expected, ex);
-		}
-		if (value < min || value > max) {
-			throw invalid(key, text, expected, null);
-		}
-		return value;
+	private static Http3Transport transport(String text) {
+		return text.isEmpty() ? null : Http3Transport.of(text);
 	}
 
-	private static void apply(String key, String text, String expected, Runnable setter) {
-		try {
-			setter.run();
-		}
-		catch (IllegalArgumentException ex) {
-			throw invalid(key, text, expected, ex);
-		}
+	private static String text(String text) {
+		return text.isEmpty() ? null : text;
 	}
 
-	private static String trimmed(String text) {
-		return (text != null) ? text.trim() : "";
+	private static Path path(String text) {
+		return text.isEmpty() ? null : Path.of(text);
 	}
 
-	private static IllegalArgumentException invalid(String key, String text, String expected, Exception cause) {
-		return printedFirst(new IllegalArgumentException(
-				"Invalid h3servlet module setting " + key + "=" + text + ": " + key + " must be " + expected, cause));
+	private static Boolean bool(String text) {
+		if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
+			throw new IllegalArgumentException(text);
+		}
+		return Boolean.valueOf(text);
 	}
 
 	/**
@@ -207,6 +142,44 @@ public final class H3servletModule {
 		System.err.println("h3servlet: " + failure.getMessage());
 		System.err.flush();
 		return failure;
+	}
+
+	/**
+	 * One of the module's keys.
+	 * @param name the key ({@code jetty.quic.idleTimeout})
+	 * @param setting the setting it stands for
+	 * @param unit how its text is read, as a phrase ({@code "a number of milliseconds"}), empty where the setting's
+	 * own phrase says it
+	 * @param parser reads the (trimmed) text; {@code null} for the setting's default
+	 */
+	record Key<T>(String name, Http3Setting<T> setting, String unit, Function<String, T> parser) {
+
+		/** What the key's values must be: {@code a number of milliseconds > 0}. */
+		String expected() {
+			return this.unit.isEmpty() ? this.setting.expected() : this.unit + " " + this.setting.expected();
+		}
+
+		void apply(Http3Settings.Builder settings, String text) {
+			T value;
+			try {
+				value = this.parser.apply(text.trim()); // NumberFormatException, InvalidPathException: both IllegalArgumentException
+			}
+			catch (IllegalArgumentException ex) {
+				throw invalid(text, ex);
+			}
+			try {
+				settings.set(this.setting, value);
+			}
+			catch (InvalidHttp3SettingException ex) {
+				throw invalid(text, ex);
+			}
+		}
+
+		private IllegalArgumentException invalid(String text, Exception cause) {
+			return printedFirst(new IllegalArgumentException("Invalid h3servlet module setting " + this.name + "="
+					+ text + ": " + this.name + " must be " + expected(), cause));
+		}
+
 	}
 
 }

@@ -8,13 +8,10 @@ import org.eclipse.jetty.server.Request;
 
 /**
  * Gives an HTTP/3 request without a {@code Host} field one, made of its {@code :authority}, as every HTTP/1.1
- * request has.
+ * request has. HTTP/3 clients name the target in {@code :authority} and usually leave {@code Host} out (RFC 9114
+ * 4.3.1). This keeps the client's authority and touches HTTP/3 only.
  * <p>
- * HTTP/3 clients name the target in {@code :authority} and usually leave {@code Host} out (RFC 9114 4.3.1; Jetty's
- * HTTP/3 client does). Jetty 12.1.5 does not add it, so {@code request.getHeader("Host")} was {@code null} and
- * {@code getHeaderNames()} lacked it for a servlet reached over HTTP/3, while over HTTP/1.1 it names the host and
- * port the client asked for. Jetty's own {@code HostHeaderCustomizer} would add it from the server name and port
- * for HTTP/2 too; this keeps the client's authority and touches HTTP/3 only.
+ * See docs/workarounds/jetty-http3-no-host-field.md for the Jetty behaviour this works around, with its reproducer.
  */
 final class AuthorityHostField {
 

@@ -9,8 +9,10 @@ import org.eclipse.jetty.http.HttpFields;
 /**
  * Finds the connection-specific header fields that make an HTTP/3 request malformed (RFC 9114 section 4.2:
  * "Connection-specific fields", listing Connection, Keep-Alive, Proxy-Connection, Transfer-Encoding and Upgrade, and
- * TE with any value but "trailers"). Jetty 12.1.5 rejects {@code Connection} and a bad {@code TE} itself, but hands
- * the other three to the application.
+ * TE with any value but "trailers").
+ * <p>
+ * See docs/workarounds/jetty-http3-connection-specific-request-fields.md for the Jetty behaviour this works around,
+ * with its reproducer.
  */
 final class ConnectionSpecificFields {
 

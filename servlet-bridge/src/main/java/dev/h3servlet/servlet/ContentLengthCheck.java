@@ -8,9 +8,12 @@ import org.eclipse.jetty.server.Request;
 /**
  * Fails the read of an HTTP/3 request body whose length disagrees with its {@code Content-Length} (RFC 9114 section
  * 4.1.2: such a request is malformed), instead of handing the application a body of another size: with more bytes as
- * soon as they exceed the declared length, with fewer when the stream ends early. Jetty 12.1.5 checks this for HTTP/1.1
- * and HTTP/2 but not for HTTP/3. The failure is a 400 {@link BadMessageException}; the servlet's read throws an
- * {@code IOException} and, if it lets it go, the client gets a 400.
+ * soon as they exceed the declared length, with fewer when the stream ends early. The failure is a 400
+ * {@link BadMessageException}; the servlet's read throws an {@code IOException} and, if it lets it go, the client gets
+ * a 400.
+ * <p>
+ * See docs/workarounds/jetty-http3-content-length-unchecked.md for the Jetty behaviour this works around, with its
+ * reproducer.
  */
 final class ContentLengthCheck extends Request.Wrapper {
 

@@ -9,14 +9,11 @@ import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Consumes the content an app writes in answer to an HTTP/3 {@code HEAD}, once written, as Jetty's HTTP/1.1 does.
+ * Consumes the content an app writes in answer to an HTTP/3 {@code HEAD}, once written, as Jetty's HTTP/1.1 does, so
+ * that the servlet output does not write it again. HTTP/2 keeps Jetty's behaviour; the bridge only touches HTTP/3.
  * <p>
- * Servlet 6's {@code HttpServlet.doHead} runs {@code doGet} and lets the container drop the body. Jetty 12.1.5's
- * HTTP/1.1 generator consumes each dropped buffer; its HTTP/2 and HTTP/3 streams leave it unconsumed, so the servlet
- * output writes the same bytes again. Once the body passes the output buffer, the count exceeds the
- * {@code Content-Length} ("written 65768 &gt; 40000 content-length" for 40000 bytes in 1000-byte writes), the
- * stream is reset instead of answered, and in one of three measured runs the client's connection was left unusable
- * afterwards. HTTP/2 keeps Jetty's behaviour; the bridge only touches HTTP/3.
+ * See docs/workarounds/jetty-head-content-not-consumed.md for the Jetty behaviour this works around, with its
+ * reproducer.
  */
 final class HeadContentConsumed extends Response.Wrapper {
 

@@ -2,6 +2,7 @@ package dev.h3servlet.servlet;
 
 import dev.h3servlet.connector.Http3Connector;
 import dev.h3servlet.connector.Http3Transport;
+import dev.h3servlet.connector.webtransport.WebTransportUpgrade;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
@@ -24,15 +25,19 @@ import org.eclipse.jetty.util.Callback;
  * {@code ReadListener.onError} (see {@link IOExceptionFailures}; jetty-quiche transport only);</li>
  * <li>a request without a {@code Host} field gets one from its {@code :authority}, as over HTTP/1.1 (see
  * {@link AuthorityHostField});</li>
- * <li>the body an app writes for a {@code HEAD} is consumed once written, as over HTTP/1.1, instead of being counted
- * again until the stream is reset (see {@link HeadContentConsumed});</li>
- * <li>the end of a bodiless request that the client sent late is read before the response's first frame, which
- * keeps quiche and Jetty out of a busy loop that freezes the connection (see {@link RequestEndBeforeResponse};
- * jetty-quiche transport only).</li>
+ * <li>the body an app writes for a {@code HEAD} is consumed once written, as over HTTP/1.1 (see
+ * {@link HeadContentConsumed});</li>
+ * <li>the end of a bodiless request that the client sent late is read before the response's first frame (see
+ * {@link RequestEndBeforeResponse}; jetty-quiche transport only);</li>
+ * <li>a write issued before the previous one completed (Jetty's own servlet error page does that) waits for it
+ * instead of resetting the stream (see {@link SerializedWrites}).</li>
  * </ul>
  * The TLS request attributes come from the connector ({@code Http3SecureRequestCustomizer}, put in place of Jetty's by
  * {@code Http3Connectors.install}). Jetty 12.1.5 already does the rest, and the tests hold it to it: connection-specific
  * response fields are left off the wire by its QPACK encoder, and trailers work both ways.
+ * <p>
+ * See docs/workarounds/README.md for the Jetty and quiche behaviours these wrappers work around, each with its
+ * reproducer.
  */
 public class Http3BridgeHandler extends Handler.Wrapper {
 
@@ -66,6 +71,10 @@ public class Http3BridgeHandler extends Handler.Wrapper {
 			Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, malformed);
 			return true;
 		}
+		if (request.getTunnelSupport() instanceof WebTransportUpgrade upgrade) {
+			// A WebTransport CONNECT: the endpoint's servlet (after the app's filters) finds its upgrade here.
+			request.setAttribute(WebTransportUpgrade.ATTRIBUTE, upgrade);
+		}
 		boolean jettyQuiche = isJettyQuiche(request);
 		Request bridgedRequest = ContentLengthCheck.wrap(AuthorityHostField.wrap(
 				jettyQuiche ? new IOExceptionFailures(request) : request));
@@ -73,6 +82,9 @@ public class Http3BridgeHandler extends Handler.Wrapper {
 		if (jettyQuiche) {
 			bridged = RequestEndBeforeResponse.wrap(bridgedRequest, bridged);
 		}
+		// Outermost: a write the app's side issues before the previous one completed waits for it here, above the
+		// wrappers that hold a write back.
+		bridged = new SerializedWrites(bridgedRequest, bridged);
 		return super.handle(bridgedRequest, bridged, new ConnectionCloseCallback(bridgedRequest, bridged, callback));
 	}
 

@@ -7,20 +7,24 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import dev.h3servlet.connector.Http3Connector;
 import dev.h3servlet.connector.Http3Connectors;
 import dev.h3servlet.connector.Http3SecureRequestCustomizer;
 import dev.h3servlet.connector.Http3Settings;
+import dev.h3servlet.connector.webtransport.WebTransportHandler;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.ee11.servlet.FilterHolder;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -59,7 +63,12 @@ public final class Http3ServletServer {
 
 	/** The TLS (TCP) connector of a server built here. */
 	public static ServerConnector tlsConnector(Server server) {
-		return (ServerConnector) http3Connector(server).getTlsConnector();
+		for (Connector connector : server.getConnectors()) {
+			if (connector instanceof ServerConnector tls && tls.getConnectionFactory(SslConnectionFactory.class) != null) {
+				return tls;
+			}
+		}
+		throw new IllegalArgumentException(server + " has no TLS connector");
 	}
 
 	/** Builds and starts the server; a builder is used once. */
@@ -73,6 +82,8 @@ public final class Http3ServletServer {
 
 		private Http3Settings http3Settings = Http3Settings.defaults();
 
+		private boolean http3 = true;
+
 		private String contextPath = "/";
 
 		private final List<Consumer<ServletContextHandler>> registrations = new ArrayList<>();
@@ -81,6 +92,8 @@ public final class Http3ServletServer {
 		};
 
 		private ByteBufferPool byteBufferPool;
+
+		private final List<Consumer<Server>> serverCustomizers = new ArrayList<>();
 
 		private Builder() {
 		}
@@ -117,12 +130,32 @@ public final class Http3ServletServer {
 
 		public Builder http3(Http3Settings settings) {
 			this.http3Settings = Objects.requireNonNull(settings, "settings");
+			this.http3 = true;
+			return this;
+		}
+
+		/**
+		 * The same server without its HTTP/3 connector: HTTP/1.1 and HTTP/2 only, e.g. to measure what HTTP/3 costs.
+		 * The bridge stays in place (it passes other protocols through untouched); {@link #http3(Http3Settings)} turns
+		 * HTTP/3 on again.
+		 */
+		public Builder withoutHttp3() {
+			this.http3 = false;
 			return this;
 		}
 
 		public Builder contextPath(String contextPath) {
 			this.contextPath = Objects.requireNonNull(contextPath, "contextPath");
 			return this;
+		}
+
+		/**
+		 * A WebTransport endpoint at the path ({@link WebTransportServlet}); sessions are accepted only with
+		 * {@code Http3Settings.webTransportEnabled()} in {@link #http3(Http3Settings)}.
+		 * @param handlers the handler of a session from its CONNECT request, or {@code null} to refuse it
+		 */
+		public Builder webTransport(String path, Function<HttpServletRequest, WebTransportHandler> handlers) {
+			return servlet(path, new WebTransportServlet(handlers));
 		}
 
 		public Builder servlet(String pathSpec, Servlet servlet) {
@@ -163,6 +196,17 @@ public final class Http3ServletServer {
 		 */
 		public Builder byteBufferPool(ByteBufferPool byteBufferPool) {
 			this.byteBufferPool = Objects.requireNonNull(byteBufferPool, "byteBufferPool");
+			return this;
+		}
+
+		/**
+		 * Any further set-up of the built server before it starts, in the order given: its thread pool, a handler
+		 * around the HTTP/3 bridge and the servlet context ({@code server.setHandler(new MyHandler(server.getHandler()))}),
+		 * settings of its connectors ({@link #tlsConnector(Server)}, {@link #http3Connector(Server)}). Called again for
+		 * each new attempt at a start.
+		 */
+		public Builder server(Consumer<Server> customizer) {
+			this.serverCustomizers.add(Objects.requireNonNull(customizer, "customizer"));
 			return this;
 		}
 
@@ -210,10 +254,13 @@ public final class Http3ServletServer {
 			tlsConnector.setPort(this.port);
 			tlsConnector.setHost(this.host);
 			server.addConnector(tlsConnector);
-			Http3Connectors.install(tlsConnector, this.http3Settings);
+			if (this.http3) {
+				Http3Connectors.install(tlsConnector, this.http3Settings);
+			}
 			ServletContextHandler context = new ServletContextHandler(this.contextPath);
 			this.registrations.forEach((registration) -> registration.accept(context));
 			server.setHandler(new Http3BridgeHandler(context));
+			this.serverCustomizers.forEach((customizer) -> customizer.accept(server));
 			return server;
 		}
 

@@ -6,13 +6,12 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 
 /**
- * An HTTP/3 request whose read failures are {@code IOException}s, as over HTTP/1.1 and HTTP/2.
+ * An HTTP/3 request whose read failures are {@code IOException}s, as over HTTP/1.1 and HTTP/2: a read failure that is
+ * an {@code UncheckedIOException} is replaced by the {@code IOException} it wraps, so the servlet gets the same failure
+ * on every path, {@code ReadListener.onError} included.
  * <p>
- * When a client resets a stream mid-upload, Jetty 12.1.5's HTTP/3 stream sometimes fails the read with the
- * {@code UncheckedIOException} its parser threw (wrapping the {@code EOFException} "failed to read from stream N;
- * quiche_err=QUICHE_ERR_STREAM_RESET") rather than that {@code EOFException}. A blocking read turns either into an
- * {@code IOException}, but a {@code ReadListener.onError} got the unchecked one as it is, about one run in twenty.
- * Unwrapping it here gives the servlet the same failure whichever path Jetty took.
+ * See docs/workarounds/jetty-http3-unchecked-read-failure.md for the Jetty behaviour this works around, with its
+ * reproducer.
  */
 final class IOExceptionFailures extends Request.Wrapper {
 

@@ -16,23 +16,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the end of a bodiless HTTP/3 request (a GET whose end-of-stream the client sent in a frame of its own, after
- * the field section) before the first write of its response.
- * <p>
- * Works around a quiche 0.24.5 / Jetty 12.1.5 bug: when such a zero-length end-of-stream is still unread once the
- * stream's sending side has ended, quiche forgets the stream but keeps reporting it readable; Jetty then re-creates
- * and resets it in a busy loop (about 160,000 times in 30 s in one measured run) that starves every other stream of
- * the connection until it idles out. The sending side ends either with a complete, acknowledged response, or with a
- * reset when the client stops reading (STOP_SENDING) mid-download. Reading the end first, while the stream is still
- * open, keeps it out of that state. Measured with a Netty client sending 100 such GETs on one connection: without
- * this, 2 of 3 runs froze; reading the end before the last write only, 0 of 5 did, but a client that stopped reading
- * downloads froze the connection within 5 to 30 of them; reading it before the first write, 0 of 10,000 in
- * {@code AbortedStreamsTests}. {@code LateRequestEndTests} holds the mechanism.
+ * the field section) before the first write of its response, while the stream is still open.
  * <p>
  * Browsers send the end-of-stream with the field section and are never held. A client that sends it a moment later
- * (Netty's HTTP/3 codec often does) has the response's first write (its field section, or for a small response the
- * whole response) held by that moment. Only requests without content semantics are touched (GET, HEAD, OPTIONS and
- * TRACE without a positive {@code Content-Length}), so nothing an app could still read is taken from it. The wait is
- * bounded by {@value #MAX_WAIT_MILLIS} ms and {@value #MAX_BYTES} bytes; past either, the response goes on as before.
+ * has the response's first write (its field section, or for a small response the whole response) held by that
+ * moment. Only requests without content semantics are touched (GET, HEAD, OPTIONS and TRACE without a positive
+ * {@code Content-Length}), so nothing an app could still read is taken from it. The wait is bounded by
+ * {@value #MAX_WAIT_MILLIS} ms and {@value #MAX_BYTES} bytes; past either, the response goes on as before.
+ * <p>
+ * See docs/workarounds/quiche-late-fin-busy-loop.md for the quiche and Jetty behaviour this works around, with its
+ * reproducer.
  */
 final class RequestEndBeforeResponse extends Response.Wrapper {
 

@@ -9,24 +9,21 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import dev.h3servlet.connector.testing.TestTransport;
-import dev.h3servlet.connector.testing.JettyClients;
-import dev.h3servlet.connector.testing.RawHttp3Client;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
-import dev.h3servlet.servlet.testing.RawHttp3ClientExtension;
+import dev.h3servlet.test.JettyClientsExtension;
+import dev.h3servlet.test.RawHttp3Client;
+import dev.h3servlet.test.RawHttp3ClientExtension;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.Destination;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http3.HTTP3ErrorCode;
 import org.eclipse.jetty.http3.api.Session;
 import org.eclipse.jetty.http3.frames.GoAwayFrame;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,23 +37,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConnectionCloseTests {
 
 	@RegisterExtension
+	static final JettyClientsExtension clients = new JettyClientsExtension();
+
+	@RegisterExtension
 	static final Http3ServerExtension server = new Http3ServerExtension(
 			(builder) -> builder.servlet("/conn/*", new ConnectionServlet()));
 
 	@RegisterExtension
 	static final RawHttp3ClientExtension raw = new RawHttp3ClientExtension();
-
-	static HttpClient h3;
-
-	@BeforeAll
-	static void startClient() throws Exception {
-		h3 = JettyClients.http3();
-	}
-
-	@AfterAll
-	static void stopClient() throws Exception {
-		h3.stop();
-	}
 
 	@Test
 	void responseCompletesThenTheServerSendsGoAwayAndClosesWithoutError() throws Exception {
@@ -93,7 +81,7 @@ class ConnectionCloseTests {
 		assertThat(first.getContentAsString()).isEqualTo("protocol=HTTP/3.0 closing");
 		String firstConnection = first.getHeaders().get("X-Connection-Id");
 		// Jetty's HTTP/3 client ignores a graceful GOAWAY; it drops the connection at the server's final one.
-		awaitCondition(() -> h3.getDestinations().stream().map(Destination::getConnectionPool).allMatch(
+		awaitCondition(() -> clients.http3().getDestinations().stream().map(Destination::getConnectionPool).allMatch(
 				(pool) -> pool.isEmpty()));
 		ContentResponse second = get("/conn/keep");
 		assertThat(second.getHeaders().get("X-Connection-Id")).isNotNull().isNotEqualTo(firstConnection);
@@ -108,7 +96,7 @@ class ConnectionCloseTests {
 	}
 
 	private static ContentResponse get(String path) throws Exception {
-		ContentResponse response = h3.newRequest(server.uri(path)).timeout(30, TimeUnit.SECONDS).send();
+		ContentResponse response = clients.http3().newRequest(server.uri(path)).timeout(30, TimeUnit.SECONDS).send();
 		assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_3);
 		assertThat(response.getStatus()).isEqualTo(200);
 		return response;

@@ -4,17 +4,14 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 import dev.h3servlet.connector.testing.TestTransport;
-import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.test.JettyClientsExtension;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,26 +29,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConnectionHeadersTests {
 
 	@RegisterExtension
+	static final JettyClientsExtension clients = new JettyClientsExtension();
+
+	@RegisterExtension
 	static final Http3ServerExtension server = new Http3ServerExtension(
 			(builder) -> builder.servlet("/set/*", new SetHeaderServlet()));
-
-	static HttpClient h3;
-
-	@BeforeAll
-	static void startClients() throws Exception {
-		h3 = JettyClients.http3();
-	}
-
-	@AfterAll
-	static void stopClients() throws Exception {
-		h3.stop();
-	}
 
 	@ParameterizedTest
 	@CsvSource({ "Connection,keep-alive", "Keep-Alive,timeout=5", "Transfer-Encoding,chunked", "Upgrade,websocket",
 			"Proxy-Connection,keep-alive" })
 	void forbiddenHeaderIsDroppedAndTheResponseArrives(String name, String value) throws Exception {
-		ContentResponse response = h3.newRequest(server.uri("/set/x"))
+		ContentResponse response = clients.http3().newRequest(server.uri("/set/x"))
 			.param("name", name)
 			.param("value", value)
 			.timeout(30, TimeUnit.SECONDS)

@@ -2,23 +2,24 @@ package dev.h3servlet.servlet;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.h3servlet.connector.Http3Transport;
-import dev.h3servlet.connector.testing.RawHttp3Client;
 import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
-import dev.h3servlet.servlet.testing.RawHttp3ClientExtension;
+import dev.h3servlet.test.RawHttp3Client;
+import dev.h3servlet.test.RawHttp3ClientExtension;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http3.api.Session;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,10 +46,8 @@ class ContentLengthTests {
 	@RegisterExtension
 	static final RawHttp3ClientExtension client = new RawHttp3ClientExtension();
 
-	@BeforeEach
-	void clearReads() {
-		reads.clear();
-	}
+	/** Tells one case's reads from a late read of the case before (a servlet still reading after a reset). */
+	static final AtomicInteger cases = new AtomicInteger();
 
 	@ParameterizedTest
 	@CsvSource({ "10,short,400", "5,much longer body,400", "5,exact,200", "0,'',200" })
@@ -56,8 +55,9 @@ class ContentLengthTests {
 		Session.Client session = client.connect(server.http3Port(), new Session.Client.Listener() {
 		});
 		HttpFields fields = HttpFields.build().put("content-length", String.valueOf(contentLength));
-		RawHttp3Client.Exchange exchange = RawHttp3Client.request(session, "POST", server.uri("/echo"), fields,
-				false);
+		String id = String.valueOf(cases.incrementAndGet());
+		RawHttp3Client.Exchange exchange = RawHttp3Client.request(session, "POST", server.uri("/echo?case=" + id),
+				fields, false);
 		exchange.sendData(body.getBytes(StandardCharsets.UTF_8), true);
 		Object outcome = CompletableFuture.anyOf(exchange.head, exchange.failure).get(30, TimeUnit.SECONDS);
 		if (status != 200 && outcome instanceof Long) {
@@ -65,18 +65,25 @@ class ContentLengthTests {
 			// (Jetty's client reports every reset as H3_REQUEST_CANCELLED; the hostile suite reads the real code.)
 			assertThat(TestTransport.current()).isEqualTo(Http3Transport.NETTY);
 			assertThat(exchange.head).isNotDone();
-			assertThat(reads).noneMatch((read) -> read.startsWith("read "));
+			assertThat(reads(id)).noneMatch((read) -> read.startsWith("read "));
 			return;
 		}
 		assertThat(outcome).isInstanceOf(MetaData.Response.class);
 		assertThat(((MetaData.Response) outcome).getStatus()).isEqualTo(status);
 		if (status == 200) {
 			assertThat(exchange.body.get(30, TimeUnit.SECONDS)).isEqualTo("HTTP/3.0 read " + body);
-			assertThat(reads).containsExactly("read " + body.length());
+			assertThat(reads(id)).containsExactly("read " + body.length());
 		}
 		else {
-			assertThat(reads).noneMatch((read) -> read.startsWith("read "));
+			assertThat(reads(id)).noneMatch((read) -> read.startsWith("read "));
 		}
+	}
+
+	private static List<String> reads(String id) {
+		return reads.stream()
+			.filter((read) -> read.startsWith(id + " "))
+			.map((read) -> read.substring(id.length() + 1))
+			.toList();
 	}
 
 	static class EchoServlet extends HttpServlet {
@@ -88,10 +95,10 @@ class ContentLengthTests {
 				body = request.getInputStream().readAllBytes();
 			}
 			catch (IOException ex) {
-				reads.add("failed " + ex);
+				reads.add(request.getParameter("case") + " failed " + ex);
 				throw ex;
 			}
-			reads.add("read " + body.length);
+			reads.add(request.getParameter("case") + " read " + body.length);
 			response.setContentType("text/plain");
 			response.getWriter()
 				.print(request.getProtocol() + " read " + new String(body, StandardCharsets.UTF_8));

@@ -4,21 +4,18 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 import dev.h3servlet.connector.testing.TestTransport;
-import dev.h3servlet.connector.testing.DeterministicBytes;
-import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.testapp.DeterministicBytes;
+import dev.h3servlet.test.JettyClientsExtension;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,20 +30,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HeadResponseTests {
 
 	@RegisterExtension
+	static final JettyClientsExtension clients = new JettyClientsExtension();
+
+	@RegisterExtension
 	static final Http3ServerExtension server = new Http3ServerExtension(
 			(builder) -> builder.servlet("/bytes", new BytesServlet()));
-
-	static HttpClient h3;
-
-	@BeforeAll
-	static void startClient() throws Exception {
-		h3 = JettyClients.http3();
-	}
-
-	@AfterAll
-	static void stopClient() throws Exception {
-		h3.stop();
-	}
 
 	@Test
 	void headOfABodyWrittenInSmallWritesPastTheBuffer() throws Exception {
@@ -58,7 +46,7 @@ class HeadResponseTests {
 		for (int i = 0; i < 3; i++) {
 			assertHead(5 * 1024 * 1024, 16_384);
 		}
-		ContentResponse get = h3.newRequest(server.uri("/bytes?size=100000&write=8192"))
+		ContentResponse get = clients.http3().newRequest(server.uri("/bytes?size=100000&write=8192"))
 			.timeout(30, TimeUnit.SECONDS)
 			.send();
 		assertThat(get.getVersion()).isEqualTo(HttpVersion.HTTP_3);
@@ -67,7 +55,7 @@ class HeadResponseTests {
 	}
 
 	private static void assertHead(int size, int write) throws Exception {
-		ContentResponse head = h3.newRequest(server.uri("/bytes?size=" + size + "&write=" + write))
+		ContentResponse head = clients.http3().newRequest(server.uri("/bytes?size=" + size + "&write=" + write))
 			.method(HttpMethod.HEAD)
 			.timeout(30, TimeUnit.SECONDS)
 			.send();

@@ -5,18 +5,15 @@ import java.util.Collections;
 import java.util.concurrent.TimeUnit;
 
 import dev.h3servlet.connector.testing.TestTransport;
-import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.test.JettyClientsExtension;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,28 +27,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HostFieldTests {
 
 	@RegisterExtension
+	static final JettyClientsExtension clients = new JettyClientsExtension();
+
+	@RegisterExtension
 	static final Http3ServerExtension server = new Http3ServerExtension(
 			(builder) -> builder.servlet("/host/*", new HostServlet()));
 
-	static HttpClient h3;
-
-	static HttpClient h11;
-
-	@BeforeAll
-	static void startClients() throws Exception {
-		h3 = JettyClients.http3();
-		h11 = JettyClients.http11();
-	}
-
-	@AfterAll
-	static void stopClients() throws Exception {
-		h3.stop();
-		h11.stop();
-	}
-
 	@Test
 	void servletSeesTheAuthorityAsHostOverHttp3() throws Exception {
-		ContentResponse response = h3.newRequest(server.uri("/host/x")).timeout(30, TimeUnit.SECONDS).send();
+		ContentResponse response = clients.http3().newRequest(server.uri("/host/x")).timeout(30, TimeUnit.SECONDS).send();
 		assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_3);
 		assertThat(response.getContentAsString())
 			.isEqualTo("protocol=HTTP/3.0 host=[127.0.0.1:" + server.tlsPort() + "]");
@@ -59,7 +43,7 @@ class HostFieldTests {
 
 	@Test
 	void servletSeesTheSameHostOverHttp11() throws Exception {
-		ContentResponse response = h11.newRequest(server.uri("/host/x")).timeout(30, TimeUnit.SECONDS).send();
+		ContentResponse response = clients.http11().newRequest(server.uri("/host/x")).timeout(30, TimeUnit.SECONDS).send();
 		assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_1_1);
 		assertThat(response.getContentAsString())
 			.isEqualTo("protocol=HTTP/1.1 host=[127.0.0.1:" + server.tlsPort() + "]");
@@ -67,7 +51,7 @@ class HostFieldTests {
 
 	@Test
 	void hostSentByTheClientIsKeptAsItIs() throws Exception {
-		ContentResponse response = h3.newRequest(server.uri("/host/x"))
+		ContentResponse response = clients.http3().newRequest(server.uri("/host/x"))
 			.headers((headers) -> headers.put(HttpHeader.HOST, "127.0.0.1:" + server.tlsPort()).put("X-Other", "1"))
 			.timeout(30, TimeUnit.SECONDS)
 			.send();

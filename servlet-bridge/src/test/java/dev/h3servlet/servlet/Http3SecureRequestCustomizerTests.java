@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.h3servlet.connector.testing.TestTransport;
-import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.connector.Http3SecureRequestCustomizer;
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.test.JettyClients;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -6,9 +6,9 @@ import java.util.concurrent.TimeUnit;
 
 import dev.h3servlet.connector.Http3Settings;
 import dev.h3servlet.connector.Http3Transport;
-import dev.h3servlet.connector.testing.RawHttp3Client;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
-import dev.h3servlet.servlet.testing.RawHttp3ClientExtension;
+import dev.h3servlet.test.RawHttp3Client;
+import dev.h3servlet.test.RawHttp3ClientExtension;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -5,19 +5,16 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 import dev.h3servlet.connector.testing.TestTransport;
-import dev.h3servlet.connector.testing.JettyClients;
-import dev.h3servlet.connector.testing.RawHttp3Client;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.test.JettyClientsExtension;
+import dev.h3servlet.test.RawHttp3Client;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http3.api.Session;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,32 +27,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProtocolTests {
 
 	@RegisterExtension
+	static final JettyClientsExtension clients = new JettyClientsExtension();
+
+	@RegisterExtension
 	static final Http3ServerExtension server = new Http3ServerExtension(
 			(builder) -> builder.servlet("/info/*", new InfoServlet()));
 
-	static HttpClient h3;
-
-	static HttpClient h2;
-
-	static HttpClient h11;
-
-	@BeforeAll
-	static void startClients() throws Exception {
-		h3 = JettyClients.http3();
-		h2 = JettyClients.http2();
-		h11 = JettyClients.http11();
-	}
-
-	@AfterAll
-	static void stopClients() throws Exception {
-		h3.stop();
-		h2.stop();
-		h11.stop();
-	}
-
 	@Test
 	void servletSeesHttp3() throws Exception {
-		ContentResponse response = h3.newRequest(server.uri("/info/x?a=1"))
+		ContentResponse response = clients.http3().newRequest(server.uri("/info/x?a=1"))
 			.timeout(30, TimeUnit.SECONDS)
 			.send();
 		assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_3);
@@ -90,7 +70,7 @@ class ProtocolTests {
 
 	@Test
 	void http2ResponseAdvertisesHttp3() throws Exception {
-		ContentResponse response = h2.newRequest(server.uri("/info/x")).timeout(30, TimeUnit.SECONDS).send();
+		ContentResponse response = clients.http2().newRequest(server.uri("/info/x")).timeout(30, TimeUnit.SECONDS).send();
 		assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
 		assertThat(response.getContentAsString()).contains("protocol=HTTP/2.0");
 		assertThat(response.getHeaders().getValuesList("Alt-Svc"))
@@ -99,7 +79,7 @@ class ProtocolTests {
 
 	@Test
 	void http11ResponseAdvertisesHttp3() throws Exception {
-		ContentResponse response = h11.newRequest(server.uri("/info/x")).timeout(30, TimeUnit.SECONDS).send();
+		ContentResponse response = clients.http11().newRequest(server.uri("/info/x")).timeout(30, TimeUnit.SECONDS).send();
 		assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_1_1);
 		assertThat(response.getContentAsString()).contains("protocol=HTTP/1.1");
 		assertThat(response.getHeaders().getValuesList("Alt-Svc"))
@@ -108,7 +88,7 @@ class ProtocolTests {
 
 	@Test
 	void http3ResponseDoesNotAdvertiseHttp3() throws Exception {
-		ContentResponse response = h3.newRequest(server.uri("/info/x")).timeout(30, TimeUnit.SECONDS).send();
+		ContentResponse response = clients.http3().newRequest(server.uri("/info/x")).timeout(30, TimeUnit.SECONDS).send();
 		assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_3);
 		assertThat(response.getContentAsString()).contains("protocol=HTTP/3.0");
 		assertThat(response.getHeaders().contains("Alt-Svc")).isFalse();

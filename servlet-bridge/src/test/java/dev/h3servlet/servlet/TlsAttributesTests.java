@@ -11,11 +11,12 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
-import dev.h3servlet.connector.testing.TestTransport;
-import dev.h3servlet.connector.testing.JettyClients;
-import dev.h3servlet.connector.testing.TestCertificate;
 import dev.h3servlet.connector.Http3SecureRequestCustomizer;
+import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.test.JettyClients;
+import dev.h3servlet.test.JettyClientsExtension;
+import dev.h3servlet.test.TestCertificate;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,9 +31,9 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.quic.quiche.client.QuicheClientQuicConfiguration;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -43,6 +44,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag(TestTransport.BOTH)
 class TlsAttributesTests {
+
+	@RegisterExtension
+	static final JettyClientsExtension clients = new JettyClientsExtension();
 
 	private static final String CIPHER_SUITE = "jakarta.servlet.request.cipher_suite";
 
@@ -63,8 +67,6 @@ class TlsAttributesTests {
 
 	static HttpClient h2;
 
-	static HttpClient h3WithoutCertificate;
-
 	@BeforeAll
 	static void startClients() throws Exception {
 		Path pemWorkDir = Files.createDirectories(directory().resolve("client-pem"));
@@ -78,14 +80,12 @@ class TlsAttributesTests {
 		threads.setName("client-h2-cert");
 		h2.setExecutor(threads);
 		h2.start();
-		h3WithoutCertificate = JettyClients.http3();
 	}
 
 	@AfterAll
 	static void stopClients() throws Exception {
 		h3.stop();
 		h2.stop();
-		h3WithoutCertificate.stop();
 	}
 
 	@Test
@@ -136,7 +136,7 @@ class TlsAttributesTests {
 	void http3ClientWithoutACertificateIsRefused() {
 		org.assertj.core.api.Assertions
 			.assertThatException()
-			.isThrownBy(() -> h3WithoutCertificate.newRequest(server.uri("/tls/x"))
+			.isThrownBy(() -> clients.http3().newRequest(server.uri("/tls/x"))
 				.timeout(30, TimeUnit.SECONDS)
 				.send());
 	}

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.h3servlet.connector.testing.TestTransport;
-import dev.h3servlet.connector.testing.JettyClients;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.test.JettyClientsExtension;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -18,8 +18,6 @@ import org.eclipse.jetty.client.InputStreamRequestContent;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpVersion;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,28 +31,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TrailersTests {
 
 	@RegisterExtension
+	static final JettyClientsExtension clients = new JettyClientsExtension();
+
+	@RegisterExtension
 	static final Http3ServerExtension server = new Http3ServerExtension(
 			(builder) -> builder.servlet("/trailers/*", new TrailersServlet()));
 
-	static HttpClient h3;
-
-	static HttpClient h2;
-
-	@BeforeAll
-	static void startClients() throws Exception {
-		h3 = JettyClients.http3();
-		h2 = JettyClients.http2();
-	}
-
-	@AfterAll
-	static void stopClients() throws Exception {
-		h3.stop();
-		h2.stop();
-	}
-
 	@Test
 	void servletReadsRequestTrailersOverHttp3() throws Exception {
-		ContentResponse response = sendWithTrailers(h3);
+		ContentResponse response = sendWithTrailers(clients.http3());
 		assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_3);
 		assertThat(response.getStatus()).isEqualTo(200);
 		assertThat(response.getContentAsString()).isEqualTo(
@@ -63,7 +48,7 @@ class TrailersTests {
 
 	@Test
 	void servletReadsRequestTrailersOverHttp2Alike() throws Exception {
-		ContentResponse response = sendWithTrailers(h2);
+		ContentResponse response = sendWithTrailers(clients.http2());
 		assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_2);
 		assertThat(response.getContentAsString()).isEqualTo(
 				"protocol=HTTP/2.0 body=hello trailers over h3 ready-after=true trailers={x-checksum=abc123}");
@@ -71,7 +56,7 @@ class TrailersTests {
 
 	@Test
 	void clientReceivesResponseTrailersOverHttp3() throws Exception {
-		ContentResponse response = h3.newRequest(server.uri("/trailers/x")).timeout(30, TimeUnit.SECONDS).send();
+		ContentResponse response = clients.http3().newRequest(server.uri("/trailers/x")).timeout(30, TimeUnit.SECONDS).send();
 		assertThat(response.getVersion()).isEqualTo(HttpVersion.HTTP_3);
 		assertThat(response.getStatus()).isEqualTo(200);
 		assertThat(response.getContentAsString()).isEqualTo("protocol=HTTP/3.0 body before trailers");

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
-import dev.h3servlet.servlet.testing.RawHttp3ClientExtension;
+import dev.h3servlet.test.RawHttp3ClientExtension;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -27,8 +27,8 @@ import org.eclipse.jetty.http3.api.Stream;
 import org.eclipse.jetty.http3.frames.DataFrame;
 import org.eclipse.jetty.http3.frames.HeadersFrame;
 import org.eclipse.jetty.util.Promise;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

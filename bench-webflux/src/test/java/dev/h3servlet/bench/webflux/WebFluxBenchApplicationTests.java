@@ -13,10 +13,10 @@ import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-import dev.h3servlet.connector.DevelopmentCertificate;
-import dev.h3servlet.connector.testing.NettyHttp3Client;
-import dev.h3servlet.connector.testing.NettyHttp3Client.Request;
-import dev.h3servlet.connector.testing.NettyHttp3Client.Response;
+import dev.h3servlet.development.DevelopmentCertificate;
+import dev.h3servlet.test.NettyHttp3Client;
+import dev.h3servlet.test.NettyHttp3Client.Request;
+import dev.h3servlet.test.NettyHttp3Client.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import java.security.KeyStoreException;
 import java.util.Collections;
 import java.util.Set;
 
+import dev.h3servlet.connector.Http3StartupException;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
@@ -25,23 +26,23 @@ public final class KeyStoreCheck {
 	public static String requireServerKey(SslContextFactory.Server sslContextFactory) throws KeyStoreException {
 		KeyStore keyStore = sslContextFactory.getKeyStore();
 		if (keyStore == null) {
-			throw new IllegalStateException("HTTP/3 needs the TLS connector's key store, but its SslContextFactory "
-					+ "has none loaded: configure a key store (keyStorePath) with a private key and certificate chain");
+			throw new Http3StartupException("HTTP/3 needs the TLS connector's key store, but its SslContextFactory "
+					+ "has none loaded", "Configure a key store (keyStorePath) with a private key and certificate chain");
 		}
 		String alias = sslContextFactory.getCertAlias();
 		if (alias != null) {
 			if (!keyStore.containsAlias(alias)) {
-				throw new IllegalStateException("HTTP/3: the key store has no entry named '" + alias
+				throw new Http3StartupException("HTTP/3: the key store has no entry named '" + alias
 						+ "' (the SslContextFactory's certAlias); its entries are "
-						+ Collections.list(keyStore.aliases()));
+						+ Collections.list(keyStore.aliases()), "Set certAlias to one of them");
 			}
 			requireKeyEntry(keyStore, alias, "certAlias");
 			return alias;
 		}
 		Set<String> aliases = sslContextFactory.getAliases();
 		if (aliases.isEmpty()) {
-			throw new IllegalStateException("HTTP/3: the key store holds no server certificate with a private key; "
-					+ "add one (e.g. keytool -genkeypair) or point the TLS connector at a key store that has one");
+			throw new Http3StartupException("HTTP/3: the key store holds no server certificate with a private key",
+					"Add one (e.g. keytool -genkeypair) or point the TLS connector at a key store that has one");
 		}
 		String first = aliases.iterator().next();
 		requireKeyEntry(keyStore, first, "first alias");
@@ -50,9 +51,9 @@ public final class KeyStoreCheck {
 
 	private static void requireKeyEntry(KeyStore keyStore, String alias, String which) throws KeyStoreException {
 		if (!keyStore.isKeyEntry(alias)) {
-			throw new IllegalStateException("HTTP/3: key store entry '" + alias + "' (" + which
-					+ ") holds a certificate but no private key, which QUIC needs: set the SslContextFactory's "
-					+ "certAlias to a private key entry");
+			throw new Http3StartupException("HTTP/3: key store entry '" + alias + "' (" + which
+					+ ") holds a certificate but no private key, which QUIC needs",
+					"Set the SslContextFactory's certAlias to a private key entry");
 		}
 	}
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.BindException;
 
 import dev.h3servlet.connector.Http3Settings;
+import dev.h3servlet.connector.Http3StartupException;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.slf4j.Logger;
 
@@ -26,8 +27,8 @@ public final class Listeners {
 			port = tlsConnector.getPort();
 		}
 		if (port <= 0) {
-			throw new IllegalStateException("HTTP/3 follows the TLS connector's port, but " + tlsConnector
-					+ " is not bound yet and has no fixed port: start it first, or set the HTTP/3 port");
+			throw new Http3StartupException("HTTP/3 follows the TLS connector's port, but " + tlsConnector
+					+ " is not bound yet and has no fixed port", "Start it first, or set the HTTP/3 port");
 		}
 		return port;
 	}

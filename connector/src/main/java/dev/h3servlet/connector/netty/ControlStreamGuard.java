@@ -15,10 +15,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The last handler of the client's control stream: closes the connection with H3_CLOSED_CRITICAL_STREAM when the
- * client resets its control stream (RFC 9114 6.2.1), which Netty's codec lets pass (it does close the connection when
- * the stream ends with a FIN). The control frames Netty has already acted on end here, and so do the protocol errors
- * it has already closed the connection for (logged at DEBUG: the client's fault, not the server's). Sharable: no
- * state.
+ * client resets its control stream (RFC 9114 6.2.1). The control frames Netty has already acted on end here, and so do
+ * the protocol errors it has already closed the connection for (logged at DEBUG: the client's fault, not the
+ * server's). Sharable: no state.
+ * <p>
+ * See docs/workarounds/netty-control-stream-reset-passes.md for the Netty behaviour this works around, with its
+ * reproducer.
  */
 @ChannelHandler.Sharable
 final class ControlStreamGuard extends ChannelInboundHandlerAdapter {

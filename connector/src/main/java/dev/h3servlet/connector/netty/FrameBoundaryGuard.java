@@ -14,11 +14,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches the HTTP/3 frame boundaries of a request stream's bytes, in front of Netty's frame codec, and closes the
  * connection with H3_FRAME_ERROR when the client ends the stream (FIN) inside a frame: RFC 9114 7.1 makes a truncated
- * frame on a cleanly closed stream a connection error. Netty's codec waits for the rest of the frame instead, so a
- * HEADERS frame cut short left the stream open until the idle timeout, and a DATA frame cut short reached the
- * application as a complete, shorter body.
+ * frame on a cleanly closed stream a connection error.
  * <p>
  * Passes every byte on untouched; it only counts. Event loop only; one per stream.
+ * <p>
+ * See docs/workarounds/netty-truncated-frame-at-fin.md for the Netty behaviour this works around, with its reproducer.
  */
 final class FrameBoundaryGuard extends ChannelInboundHandlerAdapter {
 

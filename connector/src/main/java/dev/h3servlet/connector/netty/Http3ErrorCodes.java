@@ -19,6 +19,12 @@ final class Http3ErrorCodes {
 
 	static final int H3_MESSAGE_ERROR = 0x10e;
 
+	/** RFC 9114 8.1: the CONNECT's tunnel (here a WebTransport session) failed or ended; its streams are reset so. */
+	static final int H3_CONNECT_ERROR = 0x10f;
+
+	/** WebTransport draft-02 4.4: a stream for a session that does not exist (or is not open yet) is refused. */
+	static final int WEBTRANSPORT_BUFFERED_STREAM_REJECTED = 0x3994bd84;
+
 	private Http3ErrorCodes() {
 	}
 

@@ -60,6 +60,18 @@ final class Http3Fields {
 			uri.pathQuery(checked(":path", path));
 		}
 		long contentLength = contentLength(fields);
+		String protocol = string(headers.protocol());
+		if (protocol != null) {
+			// An extended CONNECT (RFC 9220); Jetty's own ConnectRequest would say HTTP/2.
+			return new MetaData.Request(beginNanoTime, method, uri, HttpVersion.HTTP_3, fields, -1) {
+
+				@Override
+				public String getProtocol() {
+					return protocol;
+				}
+
+			};
+		}
 		return new MetaData.Request(beginNanoTime, method, uri, HttpVersion.HTTP_3, fields, contentLength);
 	}
 

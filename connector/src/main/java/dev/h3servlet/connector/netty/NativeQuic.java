@@ -2,6 +2,7 @@ package dev.h3servlet.connector.netty;
 
 import java.util.Locale;
 
+import dev.h3servlet.connector.Http3StartupException;
 import io.netty.handler.codec.quic.Quic;
 
 /**
@@ -18,10 +19,10 @@ final class NativeQuic {
 			return;
 		}
 		Throwable cause = Quic.unavailabilityCause();
-		throw new IllegalStateException("HTTP/3 (netty transport) needs Netty's native QUIC library for this platform ("
-				+ System.getProperty("os.name") + "/" + System.getProperty("os.arch") + "), which did not load: add "
-				+ "io.netty:netty-codec-native-quic with classifier " + classifier() + " at the version of the other "
-				+ "Netty jars" + ((cause != null) ? " (" + cause + ")" : ""), cause);
+		throw new Http3StartupException("HTTP/3 (netty transport) needs Netty's native QUIC library for this platform ("
+				+ System.getProperty("os.name") + "/" + System.getProperty("os.arch") + "), which did not load"
+				+ ((cause != null) ? " (" + cause + ")" : ""), "Add io.netty:netty-codec-native-quic with classifier "
+						+ classifier() + " at the version of the other Netty jars", cause);
 	}
 
 	/** The Maven classifier of the native QUIC jar for this platform, as Netty names them. */

@@ -3,6 +3,7 @@ package dev.h3servlet.connector.netty;
 import dev.h3servlet.connector.Http3Connector;
 import dev.h3servlet.connector.Http3ConnectorProvider;
 import dev.h3servlet.connector.Http3Settings;
+import dev.h3servlet.connector.Http3StartupException;
 import dev.h3servlet.connector.Http3Transport;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.ServerConnector;
@@ -21,11 +22,13 @@ public final class NettyConnectorProvider implements Http3ConnectorProvider {
 	}
 
 	@Override
-	public String unavailableReason() {
+	public Http3StartupException unavailable() {
 		ClassLoader classLoader = NettyConnectorProvider.class.getClassLoader();
 		if (classLoader.getResource("io/netty/handler/codec/http3/Http3.class") == null) {
-			return "io.netty:netty-codec-http3 (Netty 4.2) is missing: add it, with io.netty:netty-codec-native-quic for "
-					+ "this platform (classifier " + NativeQuic.classifier() + ")";
+			return new Http3StartupException(
+					"The HTTP/3 transport 'netty' cannot run: io.netty:netty-codec-http3 (Netty 4.2) is missing",
+					"Add it, with io.netty:netty-codec-native-quic for this platform (classifier "
+							+ NativeQuic.classifier() + ")");
 		}
 		return NettyVersions.problem(classLoader);
 	}

@@ -15,7 +15,6 @@ import dev.h3servlet.connector.Http3Connector;
 import dev.h3servlet.connector.Http3ConnectorStatistics;
 import dev.h3servlet.connector.Http3Settings;
 import dev.h3servlet.connector.Http3Transport;
-import dev.h3servlet.connector.internal.KeyStoreCheck;
 import dev.h3servlet.connector.internal.Listeners;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -81,6 +80,9 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 	private final SslContextFactory.Server sslContextFactory;
 
 	private final HttpConfiguration httpConfiguration;
+
+	/** Datagrams quiche queues each way per connection when WebTransport is enabled; more are dropped. */
+	static final int DATAGRAM_QUEUE = 256;
 
 	private final Http3Settings settings;
 
@@ -231,7 +233,12 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 	/** Netty's QUIC server codec with every QUIC setting applied: the one place they are. */
 	private QuicServerCodecBuilder quicCodec(QuicSslContext sslContext) {
 		long streamWindow = valueOr(this.settings.streamReceiveWindow(), DEFAULT_STREAM_WINDOW);
-		return Http3.newQuicServerCodecBuilder()
+		QuicServerCodecBuilder codec = Http3.newQuicServerCodecBuilder();
+		if (webTransportEnabled()) {
+			// The max_datagram_frame_size transport parameter, without which a browser has no WebTransport datagrams.
+			codec.datagram(DATAGRAM_QUEUE, DATAGRAM_QUEUE);
+		}
+		return codec
 			.sslContext(sslContext)
 			.maxIdleTimeout(getIdleTimeout(), TimeUnit.MILLISECONDS)
 			.initialMaxData(valueOr(this.settings.sessionReceiveWindow(), DEFAULT_SESSION_WINDOW))
@@ -261,7 +268,8 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 		QuicConnection connection = new QuicConnection(this, quicChannel);
 		this.connections.add(connection);
 		quicChannel.pipeline().addLast(connection, new Http3ServerConnectionHandler(connection.requestStreams(),
-				ControlStreamGuard.INSTANCE, null, localSettings(), true), UnidirectionalStreamGuard.INSTALLER);
+				ControlStreamGuard.INSTANCE, connection::unknownUnidirectionalStream, localSettings(), true,
+				(id, value) -> true), UnidirectionalStreamGuard.INSTALLER);
 	}
 
 	/**
@@ -270,11 +278,34 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 	 * is given; within the room, {@link NettyHttpStream} answers that one request with 431 instead.
 	 */
 	private Http3SettingsFrame localSettings() {
-		DefaultHttp3SettingsFrame settings = new DefaultHttp3SettingsFrame();
+		// Netty drops (silently) a setting its validator does not accept; the default validator accepts none of the
+		// ones it does not know, such as WebTransport's.
+		io.netty.handler.codec.http3.Http3Settings settings = new io.netty.handler.codec.http3.Http3Settings(
+				(id, value) -> id == WebTransportWire.SETTINGS_ENABLE_WEBTRANSPORT);
 		settings.put(Http3SettingsFrame.HTTP3_SETTINGS_MAX_FIELD_SECTION_SIZE, fieldSectionHardLimit());
 		settings.put(Http3SettingsFrame.HTTP3_SETTINGS_QPACK_MAX_TABLE_CAPACITY, 0L);
 		settings.put(Http3SettingsFrame.HTTP3_SETTINGS_QPACK_BLOCKED_STREAMS, 0L);
-		return settings;
+		if (webTransportEnabled()) {
+			// WebTransport draft-02 as Chromium speaks it: extended CONNECT (RFC 9220), HTTP datagrams (RFC 9297),
+			// and SETTINGS_ENABLE_WEBTRANSPORT; not draft-07's setting, which a browser would then prefer.
+			settings.enableConnectProtocol(true);
+			settings.enableH3Datagram(true);
+			settings.put(WebTransportWire.SETTINGS_ENABLE_WEBTRANSPORT, 1L);
+		}
+		return new DefaultHttp3SettingsFrame(settings);
+	}
+
+	/** Whether WebTransport sessions are accepted ({@code Http3Settings.webTransportEnabled()}). */
+	boolean webTransportEnabled() {
+		return this.settings.webTransportEnabled();
+	}
+
+	int webTransportMaxSessions() {
+		return this.settings.webTransportMaxSessions();
+	}
+
+	int webTransportMaxStreamsPerSession() {
+		return this.settings.webTransportMaxStreamsPerSession();
 	}
 
 	long fieldSectionHardLimit() {

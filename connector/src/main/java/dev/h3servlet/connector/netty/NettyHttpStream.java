@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
+import io.netty.handler.codec.http3.DefaultHttp3Headers;
 import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
 import io.netty.handler.codec.http3.Http3Frame;
 import io.netty.handler.codec.http3.Http3Headers;
@@ -37,6 +38,7 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpStream;
+import org.eclipse.jetty.server.TunnelSupport;
 import org.eclipse.jetty.util.Attributes;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
@@ -122,6 +124,12 @@ final class NettyHttpStream implements HttpStream {
 	/** Why a write failed: every later send fails with it at once. */
 	private volatile Throwable writeFailure;
 
+	/** The WebTransport upgrade of an extended CONNECT that asks for a session, when the connector accepts them. */
+	private WebTransportTunnel webTransport;
+
+	/** Whether the stream is a WebTransport session's CONNECT stream now, no longer this exchange's. */
+	private volatile boolean webTransportOpened;
+
 	NettyHttpStream(QuicConnection connection, QuicStreamChannel channel, StreamFrameGatherer gatherer) {
 		this.connection = connection;
 		this.channel = channel;
@@ -161,6 +169,17 @@ final class NettyHttpStream implements HttpStream {
 			}
 			MetaData.Request request = Http3Fields.request(headers, beginNanoTime);
 			this.request = request;
+			if (request.getProtocol() != null) {
+				if (!WebTransportWire.PROTOCOL.equals(request.getProtocol())) {
+					// An extended CONNECT for a protocol this server does not carry (RFC 9220 gives no code): answered
+					// before any application sees it.
+					throw new HttpException.RuntimeException(HttpStatus.NOT_IMPLEMENTED_501,
+							"No tunnel for :protocol " + request.getProtocol());
+				}
+				sessionLimit();
+				this.webTransport = new WebTransportTunnel(request.getHttpURI().getPath(),
+						request.getHttpFields().get(HttpHeader.ORIGIN), this.endPoint);
+			}
 			HttpField expect = request.getHttpFields().getField(HttpHeader.EXPECT);
 			Runnable task = this.httpChannel.onRequest(request);
 			if (expect != null && !HttpHeaderValue.CONTINUE.is(expect.getValue())) {
@@ -308,6 +327,11 @@ final class NettyHttpStream implements HttpStream {
 	}
 
 	@Override
+	public TunnelSupport getTunnelSupport() {
+		return this.webTransport;
+	}
+
+	@Override
 	public void send(MetaData.Request request, MetaData.Response response, boolean last, ByteBuffer content,
 			Callback callback) {
 		Throwable failed = this.writeFailure;
@@ -315,6 +339,11 @@ final class NettyHttpStream implements HttpStream {
 			// After STOP_SENDING (or a reset) quiche may already have dropped the stream: a write to it would wait in
 			// Netty's queue for a capacity that never comes.
 			callback.failed(failed);
+			return;
+		}
+		if (response != null && this.webTransport != null && this.webTransport.isAccepted()
+				&& HttpStatus.isSuccess(response.getStatus())) {
+			openWebTransport(response, callback);
 			return;
 		}
 		boolean head = HttpMethod.HEAD.is(request.getMethod());
@@ -363,6 +392,66 @@ final class NettyHttpStream implements HttpStream {
 			}
 		}
 		write(frames, last, content, callback);
+	}
+
+	/** Fails with 429 when the connection has its most WebTransport sessions open already. */
+	private void sessionLimit() {
+		if (this.connection.webTransportSessionsFull()) {
+			throw new HttpException.RuntimeException(HttpStatus.TOO_MANY_REQUESTS_429, "The connection has "
+					+ this.connection.connector().webTransportMaxSessions()
+					+ " WebTransport sessions open (webTransportMaxSessions)");
+		}
+	}
+
+	/**
+	 * Answers an accepted WebTransport CONNECT: the 2xx field section (without a length: the stream goes on carrying
+	 * capsules) and no FIN; once written, the stream belongs to the session, and the exchange completes.
+	 */
+	private void openWebTransport(MetaData.Response response, Callback callback) {
+		this.response = response;
+		this.committed = true;
+		Http3Headers headers = Http3Fields.response(response, -1);
+		headers.remove(HttpHeader.CONTENT_LENGTH.lowerCaseName());
+		headers.set(WebTransportWire.DRAFT_FIELD, "draft02");
+		NettyWebTransportSession session = new NettyWebTransportSession(this.connection, this.channel,
+				this.webTransport.handshake(), this.webTransport.handler(), this.executor);
+		this.channel.eventLoop().execute(() -> {
+			if (!this.channel.isActive()) {
+				complete(callback, new EofException("HTTP/3 stream " + getId() + " is closed"));
+				return;
+			}
+			if (this.connection.webTransportSessionsFull()) {
+				// Sessions opened since the CONNECT arrived took the last places: refused after all, without a FIN
+				// left to Jetty (the exchange ends here).
+				logger.debug("WebTransport CONNECT on {} refused at open: webTransportMaxSessions reached", this);
+				Http3Headers refused = new DefaultHttp3Headers();
+				refused.status(Integer.toString(HttpStatus.TOO_MANY_REQUESTS_429));
+				this.channel.writeAndFlush(new DefaultHttp3HeadersFrame(refused))
+					.addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+				this.outputEnded = true;
+				complete(callback, null);
+				return;
+			}
+			this.channel.writeAndFlush(new DefaultHttp3HeadersFrame(headers)).addListener((future) -> {
+				if (!future.isSuccess()) {
+					complete(callback, new EofException(future.cause()));
+					return;
+				}
+				this.webTransportOpened = true;
+				ByteBuf early = Unpooled.buffer();
+				try (AutoLock ignored = this.lock.lock()) {
+					// DATA that came before the answer (capsules): the session reads them first.
+					for (Content.Chunk chunk : this.chunks) {
+						early.writeBytes(chunk.getByteBuffer().slice());
+						chunk.release();
+					}
+					this.chunks.clear();
+					this.queuedBytes = 0;
+				}
+				session.open(this.channel.pipeline().get(RequestStreamHandler.class), early);
+				complete(callback, null);
+			});
+		});
 	}
 
 	private HttpFields trailers() {
@@ -468,6 +557,10 @@ final class NettyHttpStream implements HttpStream {
 
 	@Override
 	public Throwable consumeAvailable() {
+		if (this.webTransport != null && this.webTransport.isAccepted()) {
+			// The CONNECT stream's content is the session's capsules, not the request's body.
+			return null;
+		}
 		HttpConfiguration configuration = this.connection.connector().getHttpConfiguration();
 		Throwable unconsumed = HttpStream.consumeAvailable(this, configuration);
 		if (unconsumed != null) {
@@ -505,6 +598,11 @@ final class NettyHttpStream implements HttpStream {
 			return;
 		}
 		this.ended = true;
+		if (this.webTransportOpened) {
+			// The stream carries the session now: only the exchange's end point (its idle timeout) closes.
+			this.endPoint.close(null);
+			return;
+		}
 		boolean inputOpen;
 		try (AutoLock ignored = this.lock.lock()) {
 			inputOpen = this.inputEnd == null || this.inputEnd != Content.Chunk.EOF && !(this.inputEnd instanceof Trailers)

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import dev.h3servlet.connector.Http3StartupException;
 import io.netty.util.Version;
 
 /**
@@ -21,7 +22,7 @@ final class NettyVersions {
 	 * Why the class path's Netty cannot carry the transport, or {@code null} when it can.
 	 * @param classLoader the class loader Netty is loaded from
 	 */
-	static String problem(ClassLoader classLoader) {
+	static Http3StartupException problem(ClassLoader classLoader) {
 		Map<String, String> versions = new TreeMap<>();
 		Version.identify(classLoader).forEach((artifact, version) -> versions.put(artifact, version.artifactVersion()));
 		return problem(versions);
@@ -32,7 +33,7 @@ final class NettyVersions {
 	 * @param versionsByArtifact each Netty artifact's version, as Netty's {@code META-INF/io.netty.versions.properties}
 	 * list them
 	 */
-	static String problem(Map<String, String> versionsByArtifact) {
+	static Http3StartupException problem(Map<String, String> versionsByArtifact) {
 		// netty-tcnative and the incubator have version numbers of their own.
 		Map<String, String> versions = versionsByArtifact.entrySet()
 			.stream()
@@ -55,11 +56,12 @@ final class NettyVersions {
 			.stream()
 			.map((entry) -> entry.getKey() + " (" + entry.getValue() + ")")
 			.collect(Collectors.joining("; "));
-		return (older ? "the netty transport needs Netty 4.2 for every Netty module, but some are older" : "the netty "
-				+ "transport needs every Netty module at one version, but they differ") + ": " + found + ". Set the "
-				+ "Maven property netty.version to " + codec + " (with spring-boot-starter-parent; Gradle: "
-				+ "ext['netty.version'] = '" + codec + "'), or import io.netty:netty-bom:" + codec + " before "
-				+ "Spring Boot's BOM" + (older ? " (Spring Boot 3.5 manages Netty 4.1)" : "");
+		return new Http3StartupException((older
+				? "The netty HTTP/3 transport needs Netty 4.2 for every Netty module, but some are older"
+				: "The netty HTTP/3 transport needs every Netty module at one version, but they differ") + ": " + found,
+				"Set the Maven property netty.version to " + codec + " (with spring-boot-starter-parent; Gradle: "
+						+ "ext['netty.version'] = '" + codec + "'), or import io.netty:netty-bom:" + codec
+						+ " before Spring Boot's BOM" + (older ? " (Spring Boot 3.5 manages Netty 4.1)" : ""));
 	}
 
 }

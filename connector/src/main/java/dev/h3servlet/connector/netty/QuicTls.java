@@ -13,6 +13,7 @@ import java.util.Set;
 
 import javax.net.ssl.TrustManagerFactory;
 
+import dev.h3servlet.connector.Http3StartupException;
 import dev.h3servlet.connector.internal.KeyStoreCheck;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
@@ -77,15 +78,16 @@ final class QuicTls {
 				failure = ex;
 			}
 		}
-		throw new IllegalStateException("HTTP/3 could not read the private key of key store entry '" + alias
-				+ "' with the key manager password or the key store password: set the SslContextFactory's "
-				+ "keyManagerPassword to the key's password", failure);
+		throw new Http3StartupException("HTTP/3 could not read the private key of key store entry '" + alias
+				+ "' with the key manager password or the key store password",
+				"Set the SslContextFactory's keyManagerPassword to the key's password", failure);
 	}
 
 	private static X509Certificate[] chain(KeyStore keyStore, String alias) throws GeneralSecurityException {
 		Certificate[] chain = keyStore.getCertificateChain(alias);
 		if (chain == null || chain.length == 0) {
-			throw new IllegalStateException("HTTP/3: key store entry '" + alias + "' has no certificate chain");
+			throw new Http3StartupException("HTTP/3: key store entry '" + alias + "' has no certificate chain",
+					"Import the certificate chain into that entry");
 		}
 		return Arrays.stream(chain).map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
 	}

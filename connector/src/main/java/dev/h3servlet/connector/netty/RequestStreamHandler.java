@@ -58,6 +58,14 @@ final class RequestStreamHandler extends Http3RequestStreamInboundHandler {
 				logger.debug("Not serving request stream {}: its connection is closing", ctx.channel());
 				return;
 			}
+			if (frame.headers().protocol() != null && !this.connection.connector().webTransportEnabled()) {
+				// RFC 9220 3: :protocol without SETTINGS_ENABLE_CONNECT_PROTOCOL, which this server did not send, makes
+				// the request malformed (RFC 9114 4.1.2): a stream error, and the application never sees it.
+				logger.debug("Extended CONNECT on {} without the setting: H3_MESSAGE_ERROR", ctx.channel());
+				((QuicStreamChannel) ctx.channel()).shutdown(Http3ErrorCodes.H3_MESSAGE_ERROR);
+				this.inputClosed = true;
+				return;
+			}
 			long begin = NanoTime.now();
 			this.stream = new NettyHttpStream(this.connection, (QuicStreamChannel) ctx.channel(), this.gatherer);
 			Runnable task = this.stream.onRequest(frame.headers(), begin);

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * tokens for any address.
  * <p>
  * Layout: version (1 byte), issue time in seconds (4, unsigned), MAC (the first 16 bytes of the HMAC), original
- * destination connection id (the rest). Short on purpose: Jetty's quiche 0.24.5 client ignored a Retry whose token was
- * 61 bytes long (the full 32-byte MAC and an 8-byte time), and every client repeats the token in its Initial packets.
+ * destination connection id (the rest). Short on purpose: every client repeats the token in its Initial packets.
+ * <p>
+ * See docs/workarounds/quiche-client-ignores-long-retry-token.md for the client behaviour that bounds its length.
  */
 final class RetryTokens implements QuicTokenHandler {
 

@@ -15,12 +15,10 @@ import io.netty.handler.codec.quic.QuicStreamFrame;
 /**
  * Sits at the head of a request stream's pipeline, below Netty's HTTP/3 frame codec, and gathers the encoded frames of
  * one Jetty send (field section, content, trailers) into a single write to quiche, with the stream's FIN on the last
- * one.
+ * one. Gathered, a small response leaves in one packet, and the FIN always follows its data.
  * <p>
- * Netty's QUIC stream channel hands every write to quiche at once and asks it to send ({@code flush} is a no-op), so
- * HEADERS, DATA and a separate FIN left as up to three packets per response; and a FIN sent with
- * {@code shutdownOutput()} while earlier writes still wait for flow-control credit would end the stream before them.
- * Gathered, a small response leaves in one packet, and the FIN always follows its data.
+ * See docs/workarounds/netty-quic-stream-write-per-call.md and
+ * docs/workarounds/netty-quic-fin-overtakes-queued-writes.md for the Netty behaviours this works around.
  * <p>
  * Event loop only; not sharable.
  */

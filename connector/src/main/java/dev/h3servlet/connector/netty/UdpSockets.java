@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.h3servlet.connector.Http3StartupException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -65,8 +66,8 @@ final class UdpSockets {
 		requireFree(address);
 		boolean epoll = options.nativeTransport() && Epoll.isAvailable();
 		if (options.count() > 1 && !epoll && !NioReusePort.SUPPORTED) {
-			throw new IllegalStateException("More than one event loop needs SO_REUSEPORT, which this platform's "
-					+ "UDP sockets lack: set the event loops to 1");
+			throw new Http3StartupException("More than one event loop needs SO_REUSEPORT, which this platform's "
+					+ "UDP sockets lack", "Set the event loops to 1");
 		}
 		IoHandlerFactory ioHandler = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
 		EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.count(),

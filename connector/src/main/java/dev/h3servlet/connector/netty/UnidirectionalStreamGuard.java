@@ -16,18 +16,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The handler behind Netty's codec on every unidirectional stream the client opens (control, QPACK encoder and decoder,
- * unknown types), where a client's protocol error ends. Netty's codec closes the connection itself for the errors it
- * recognises (an {@link Http3Exception}) and then also fires them down the stream's pipeline, where Netty would log
- * each at WARN with its stack trace: one line per hostile connection that the client, not the server, is at fault
- * for. Those are logged at DEBUG here. A failure the codec did not act on, such as a control frame whose payload ends
- * inside its last field (Netty's SETTINGS parser reads past the frame), closes the connection: H3_FRAME_ERROR on the
- * control stream (RFC 9114 7.1), H3_GENERAL_PROTOCOL_ERROR on the others. A reset ({@link QuicException}) of the
- * control stream goes on to {@link ControlStreamGuard}; of another stream, it is left to Netty's QPACK handlers,
- * which close the connection when a critical stream closes. An {@link Error} is not the client's doing and goes on to
- * Netty's own logging.
+ * unknown types), where a client's protocol error ends. The errors Netty's codec has already closed the connection for
+ * (an {@link Http3Exception}) end here, logged at DEBUG: the client, not the server, is at fault for them. A failure
+ * the codec did not act on, such as a control frame whose payload ends inside its last field, closes the connection:
+ * H3_FRAME_ERROR on the control stream (RFC 9114 7.1), H3_GENERAL_PROTOCOL_ERROR on the others. A reset
+ * ({@link QuicException}) of the control stream goes on to {@link ControlStreamGuard}; of another stream, it is left
+ * to Netty's QPACK handlers, which close the connection when a critical stream closes. An {@link Error} is not the
+ * client's doing and goes on to Netty's own logging.
  * <p>
  * {@link #INSTALLER} sits behind Netty's {@code Http3ServerConnectionHandler} on the connection and adds the guard to
  * each unidirectional stream before the stream is registered and reads its first byte. Both are sharable: no state.
+ * <p>
+ * See docs/workarounds/netty-warn-per-client-protocol-error.md and
+ * docs/workarounds/netty-settings-parser-reads-past-frame.md for the Netty behaviours this works around, with their
+ * reproducers.
  */
 @ChannelHandler.Sharable
 final class UnidirectionalStreamGuard extends ChannelInboundHandlerAdapter {

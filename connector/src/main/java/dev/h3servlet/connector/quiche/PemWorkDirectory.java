@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
+import dev.h3servlet.connector.Http3StartupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,13 +86,13 @@ final class PemWorkDirectory {
 			create(dir);
 		}
 		if (!Files.isDirectory(dir)) {
-			throw new IllegalStateException("HTTP/3 PEM work directory '" + dir
-					+ "' is not a directory: point pemWorkDir at a directory, or unset it to use a private temporary one");
+			throw new Http3StartupException("HTTP/3 PEM work directory '" + dir + "' is not a directory",
+					"Point pemWorkDir at a directory, or unset it to use a private temporary one");
 		}
 		if (!Files.isWritable(dir)) {
-			throw new IllegalStateException("HTTP/3 PEM work directory '" + dir + "' is not writable by user '"
-					+ System.getProperty("user.name") + "': Jetty exports the TLS private key there at start. "
-					+ "Make it writable (owner-only, e.g. chmod 700), or unset pemWorkDir to use a private temporary one");
+			throw new Http3StartupException("HTTP/3 PEM work directory '" + dir + "' is not writable by user '"
+					+ System.getProperty("user.name") + "': Jetty exports the TLS private key there at start",
+					"Make it writable (owner-only, e.g. chmod 700), or unset pemWorkDir to use a private temporary one");
 		}
 		warnIfShared(dir);
 		return dir;

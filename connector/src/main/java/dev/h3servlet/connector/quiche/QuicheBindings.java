@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
+import dev.h3servlet.connector.Http3StartupException;
 import org.eclipse.jetty.quic.quiche.QuicheBinding;
 
 /**
@@ -51,12 +52,13 @@ final class QuicheBindings {
 			}
 		}
 		if (best == null) {
-			throw new IllegalStateException("No usable quiche binding for HTTP/3 on Java " + Runtime.version().feature()
-					+ ": add org.eclipse.jetty.quic:jetty-quic-quiche-jna (Java 17-21) or "
-					+ "org.eclipse.jetty.quic:jetty-quic-quiche-foreign (Java 22+; run with "
-					+ "--enable-native-access=ALL-UNNAMED), at the same version as the other Jetty jars, together with "
-					+ "org.mortbay.jetty.quiche:jetty-quiche-native for this platform (" + System.getProperty("os.name")
-					+ "/" + System.getProperty("os.arch") + ")" + (failures.isEmpty() ? "" : "; tried: " + failures));
+			throw new Http3StartupException("No usable quiche binding for HTTP/3 on Java " + Runtime.version().feature()
+					+ (failures.isEmpty() ? "" : "; tried: " + failures),
+					"Add org.eclipse.jetty.quic:jetty-quic-quiche-jna (Java 17-21) or "
+							+ "org.eclipse.jetty.quic:jetty-quic-quiche-foreign (Java 22+; run with "
+							+ "--enable-native-access=ALL-UNNAMED), at the same version as the other Jetty jars, "
+							+ "together with org.mortbay.jetty.quiche:jetty-quiche-native for this platform ("
+							+ System.getProperty("os.name") + "/" + System.getProperty("os.arch") + ")");
 		}
 		return name(best);
 	}

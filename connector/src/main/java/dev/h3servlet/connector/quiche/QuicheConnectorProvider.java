@@ -5,6 +5,7 @@ import java.util.List;
 import dev.h3servlet.connector.Http3Connector;
 import dev.h3servlet.connector.Http3ConnectorProvider;
 import dev.h3servlet.connector.Http3Settings;
+import dev.h3servlet.connector.Http3StartupException;
 import dev.h3servlet.connector.Http3Transport;
 import org.eclipse.jetty.http3.server.HTTP3ServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -34,20 +35,22 @@ public final class QuicheConnectorProvider implements Http3ConnectorProvider {
 	static final String JETTY_VERSION = "12.1.5";
 
 	@Override
-	public String unavailableReason() {
+	public Http3StartupException unavailable() {
 		String jettyVersion = Server.getVersion();
 		if (!JETTY_VERSION.equals(jettyVersion)) {
-			return "it needs Jetty " + JETTY_VERSION + " (the only 12.1 release whose HTTP/3 and quiche jars are all on "
-					+ "Maven Central), but this application runs Jetty " + jettyVersion + ": set every Jetty jar to "
-					+ JETTY_VERSION + " (Maven property jetty.version), or use the netty transport, which runs on "
-					+ "this Jetty";
+			return new Http3StartupException("The HTTP/3 transport 'jetty-quiche' cannot run: it needs Jetty "
+					+ JETTY_VERSION + " (the only 12.1 release whose HTTP/3 and quiche jars are all on Maven Central), "
+					+ "but this application runs Jetty " + jettyVersion, "Set every Jetty jar to " + JETTY_VERSION
+							+ " (Maven property jetty.version), or use the netty transport, which runs on this Jetty");
 		}
 		ClassLoader classLoader = QuicheConnectorProvider.class.getClassLoader();
 		for (String[] required : REQUIRED) {
 			if (classLoader.getResource(required[0].replace('.', '/') + ".class") == null) {
-				return "add " + required[1] + ", org.eclipse.jetty.quic:jetty-quic-quiche-jna (Java 17-21) and "
-						+ "org.eclipse.jetty.quic:jetty-quic-quiche-foreign (Java 22+), all at Jetty " + JETTY_VERSION
-						+ "; or use the netty transport, which needs none of them";
+				return new Http3StartupException(
+						"The HTTP/3 transport 'jetty-quiche' cannot run: " + required[1] + " is missing",
+						"Add " + required[1] + ", org.eclipse.jetty.quic:jetty-quic-quiche-jna (Java 17-21) and "
+								+ "org.eclipse.jetty.quic:jetty-quic-quiche-foreign (Java 22+), all at Jetty "
+								+ JETTY_VERSION + "; or use the netty transport, which needs none of them");
 			}
 		}
 		return null;

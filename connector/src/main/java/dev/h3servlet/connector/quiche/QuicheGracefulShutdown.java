@@ -32,10 +32,10 @@ final class QuicheGracefulShutdown {
 
 	/**
 	 * When a graceful shutdown is under way, gives the QUIC connections that were sent GOAWAY up to {@code timeout}
-	 * milliseconds to end before the connector closes them. Spring Boot stops the connectors as soon as the last
-	 * request has been handled, when its response may not have reached the client yet: closing the QUIC connection then
-	 * would lose it. Jetty ends a connection once the client, having read its last response, answered the GOAWAY with
-	 * its own.
+	 * milliseconds to end before the connector closes them, so that the responses they carry reach the client. Jetty
+	 * ends a connection once the client, having read its last response, answered the GOAWAY with its own. See
+	 * docs/workarounds/jetty-quic-stop-closes-goaway-connections.md for the Jetty behaviour this works around, with its
+	 * reproducer.
 	 */
 	static void awaitClose(SessionContainer sessions, long timeout) throws InterruptedException {
 		if (sessions == null || !sessions.isShutdown() || sessions.isEmpty() || timeout <= 0) {
@@ -54,9 +54,10 @@ final class QuicheGracefulShutdown {
 	}
 
 	/**
-	 * A listener that refuses QUIC connections opened after a graceful shutdown began. Jetty's session container sends
-	 * such a session a graceful GOAWAY, which still lets the client's first requests through; close it instead, with
-	 * CONNECTION_REFUSED, so that new requests are refused while those in flight on older connections complete.
+	 * A listener that refuses QUIC connections opened after a graceful shutdown began: it closes them with
+	 * CONNECTION_REFUSED, so that new requests are refused while those in flight on older connections complete. See
+	 * docs/workarounds/jetty-quic-graceful-goaway-to-new-connections.md for the Jetty behaviour this works around, with
+	 * its reproducer.
 	 */
 	static EventListener refuseWhen(BooleanSupplier shuttingDown) {
 		return new RefuseWhenShutDown(shuttingDown);

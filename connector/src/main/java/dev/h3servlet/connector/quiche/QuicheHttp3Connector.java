@@ -9,6 +9,7 @@ import java.nio.channels.SelectionKey;
 import dev.h3servlet.connector.Http3Connector;
 import dev.h3servlet.connector.Http3ConnectorStatistics;
 import dev.h3servlet.connector.Http3Settings;
+import dev.h3servlet.connector.Http3StartupException;
 import dev.h3servlet.connector.Http3Transport;
 import dev.h3servlet.connector.internal.KeyStoreCheck;
 import dev.h3servlet.connector.internal.Listeners;
@@ -184,6 +185,11 @@ public final class QuicheHttp3Connector extends QuicheServerConnector implements
 
 	@Override
 	protected void doStart() throws Exception {
+		if (this.settings.webTransportEnabled()) {
+			throw new Http3StartupException("WebTransport is enabled, and the jetty-quiche transport has no WebTransport "
+					+ "(Jetty's HTTP/3 neither advertises it nor lets a CONNECT stream carry a session)",
+					"Use the netty transport (the default), or disable WebTransport");
+		}
 		this.http3ConnectionFactory.getHTTP3Configuration().setMaxRequestHeadersSize(getMaxRequestHeaderSize());
 		try {
 			KeyStoreCheck.requireServerKey(this.sslContextFactory);

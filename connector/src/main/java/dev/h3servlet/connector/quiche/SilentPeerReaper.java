@@ -20,14 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Closes QUIC connections whose peer has sent nothing for the idle timeout, as RFC 9000 (section 10.1) defines it:
- * the idle timer restarts when a packet from the peer is received.
+ * the idle timer restarts when a packet from the peer is received. The reaper closes such a connection (H3_NO_ERROR,
+ * failing its requests' reads and writes) within the idle timeout and a quarter of it.
  * <p>
- * Jetty 12.1.5 restarts a connection's idle timer on every packet it sends itself, its retransmissions included,
- * and the first expiry only sends GOAWAY; the connection ends at a second expiry. A peer that vanished without
- * closing (a crashed host, a dropped NAT binding) keeps the server retransmitting with growing back-off, so its
- * connection, with its QUIC and HTTP/3 state, stayed open several times the idle timeout: 6 to 23 s for eight
- * vanished peers and an idle timeout of 3 s in one measurement. The reaper closes it (H3_NO_ERROR, failing its
- * requests' reads and writes) within the idle timeout and a quarter of it.
+ * See docs/workarounds/jetty-quic-idle-timer-restarts-on-send.md for the Jetty behaviour this works around, with its
+ * reproducer.
  */
 final class SilentPeerReaper {
 

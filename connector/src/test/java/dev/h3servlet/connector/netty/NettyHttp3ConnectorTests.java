@@ -12,14 +12,14 @@ import java.util.List;
 
 import dev.h3servlet.connector.Http3Settings;
 import dev.h3servlet.connector.Http3Transport;
-import dev.h3servlet.connector.testing.JettyClients;
-import dev.h3servlet.connector.testing.NettyHttp3Client;
-import dev.h3servlet.connector.testing.TestCertificate;
 import dev.h3servlet.connector.testing.TestServers;
+import dev.h3servlet.test.JettyClientsExtension;
+import dev.h3servlet.test.LifeCycles;
+import dev.h3servlet.test.NettyHttp3Client;
+import dev.h3servlet.test.TestCertificate;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.quic.QuicTransportParameters;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -27,10 +27,10 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static dev.h3servlet.connector.testing.TestServers.http3;
@@ -48,6 +48,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class NettyHttp3ConnectorTests {
 
+	@RegisterExtension
+	static final JettyClientsExtension clients = new JettyClientsExtension();
+
 	private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(3);
 
 	@TempDir
@@ -55,24 +58,16 @@ class NettyHttp3ConnectorTests {
 
 	static TestCertificate certificate;
 
-	static HttpClient h2;
-
 	private final List<LifeCycle> servers = new ArrayList<>();
 
 	@BeforeAll
-	static void startClients() throws Exception {
+	static void createCertificate() throws Exception {
 		certificate = TestCertificate.create(directory);
-		h2 = JettyClients.http2();
-	}
-
-	@AfterAll
-	static void stopClients() throws Exception {
-		TestServers.stopAll(h2);
 	}
 
 	@AfterEach
 	void stopServers() throws Exception {
-		TestServers.stopAll(this.servers.toArray(new LifeCycle[0]));
+		LifeCycles.stopAll(this.servers.toArray(new LifeCycle[0]));
 	}
 
 	@Test
@@ -170,7 +165,7 @@ class NettyHttp3ConnectorTests {
 		try (NettyHttp3Client client = connect(http3(server).getLocalPort())) {
 			assertThat(client.send(NettyHttp3Client.Request.get("/")).bodyAsString()).isEqualTo("HTTP/3.0");
 		}
-		assertThat(send(h2, uri(tlsPort(server)), HttpVersion.HTTP_2).getHeaders().getValuesList(HttpHeader.ALT_SVC))
+		assertThat(send(clients.http2(), uri(tlsPort(server)), HttpVersion.HTTP_2).getHeaders().getValuesList(HttpHeader.ALT_SVC))
 			.containsExactly("h3=\":" + tlsPort(server) + "\"; ma=86400");
 		assertThat(first).isPositive();
 	}
@@ -261,6 +256,5 @@ class NettyHttp3ConnectorTests {
 		this.servers.add(server);
 		return server;
 	}
-
 
 }

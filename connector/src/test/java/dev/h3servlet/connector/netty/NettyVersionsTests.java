@@ -3,6 +3,7 @@ package dev.h3servlet.connector.netty;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.h3servlet.connector.Http3StartupException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,11 +33,12 @@ class NettyVersionsTests {
 	@Test
 	void springBoot35sNetty41IsRefusedNamingTheProperty() {
 		// Boot 3.5.7 manages netty-common & co. at 4.1.128; netty-codec-http3 is not in Netty 4.1's BOM.
-		String problem = NettyVersions.problem(jars("4.1.128.Final", "4.2.18.Final"));
-		assertThat(problem).startsWith("the netty transport needs Netty 4.2 for every Netty module, but some are older: ")
+		Http3StartupException problem = NettyVersions.problem(jars("4.1.128.Final", "4.2.18.Final"));
+		assertThat(problem.problem())
+			.startsWith("The netty HTTP/3 transport needs Netty 4.2 for every Netty module, but some are older: ")
 			.contains("4.1.128.Final (netty-buffer, netty-common, netty-handler, netty-transport)")
-			.contains("4.2.18.Final (netty-codec-classes-quic, netty-codec-http3)")
-			.contains("Set the Maven property netty.version to 4.2.18.Final")
+			.endsWith("4.2.18.Final (netty-codec-classes-quic, netty-codec-http3)");
+		assertThat(problem.action()).startsWith("Set the Maven property netty.version to 4.2.18.Final")
 			.contains("ext['netty.version'] = '4.2.18.Final'")
 			.contains("import io.netty:netty-bom:4.2.18.Final before Spring Boot's BOM")
 			.endsWith("(Spring Boot 3.5 manages Netty 4.1)");
@@ -44,8 +46,8 @@ class NettyVersionsTests {
 
 	@Test
 	void mixed42VersionsAreRefused() {
-		String problem = NettyVersions.problem(jars("4.2.15.Final", "4.2.18.Final"));
-		assertThat(problem).startsWith("the netty transport needs every Netty module at one version, but they differ: "
+		String problem = NettyVersions.problem(jars("4.2.15.Final", "4.2.18.Final")).getMessage();
+		assertThat(problem).startsWith("The netty HTTP/3 transport needs every Netty module at one version, but they differ: "
 				+ "4.2.15.Final (netty-buffer, netty-common, netty-handler, netty-transport); 4.2.18.Final")
 			.contains("netty.version to 4.2.18.Final")
 			.doesNotContain("Netty 4.1");

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link RetryTokens}: what the server accepts back is only what it signed, for that address, in time.
- * On the wire: {@code RetryTokensOnTheWireTests}.
+ * On the wire: {@code NettyHttp3ConnectorTests} (tokens tampered with by a {@code QuicRelay}).
  */
 class RetryTokensTests {
 

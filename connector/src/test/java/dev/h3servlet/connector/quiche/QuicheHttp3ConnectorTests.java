@@ -16,10 +16,10 @@ import dev.h3servlet.connector.Http3Connector;
 import dev.h3servlet.connector.Http3Connectors;
 import dev.h3servlet.connector.Http3Settings;
 import dev.h3servlet.connector.Http3Transport;
-import dev.h3servlet.connector.testing.JettyClients;
-import dev.h3servlet.connector.testing.TestCertificate;
 import dev.h3servlet.connector.testing.TestServers;
-import org.eclipse.jetty.client.HttpClient;
+import dev.h3servlet.test.JettyClientsExtension;
+import dev.h3servlet.test.LifeCycles;
+import dev.h3servlet.test.TestCertificate;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http3.HTTP3Configuration;
@@ -28,10 +28,10 @@ import org.eclipse.jetty.quic.quiche.server.QuicheServerQuicConfiguration;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static dev.h3servlet.connector.testing.TestServers.http3;
@@ -48,32 +48,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 class QuicheHttp3ConnectorTests {
 
+	@RegisterExtension
+	static final JettyClientsExtension clients = new JettyClientsExtension();
+
 	@TempDir
 	static Path directory;
 
 	static TestCertificate certificate;
 
-	static HttpClient h3;
-
-	static HttpClient h2;
-
 	private final List<Server> servers = new ArrayList<>();
 
 	@BeforeAll
-	static void startClients() throws Exception {
+	static void createCertificate() throws Exception {
 		certificate = TestCertificate.create(directory);
-		h3 = JettyClients.http3();
-		h2 = JettyClients.http2();
-	}
-
-	@AfterAll
-	static void stopClients() throws Exception {
-		TestServers.stopAll(h3, h2);
 	}
 
 	@AfterEach
 	void stopServers() throws Exception {
-		TestServers.stopAll(this.servers.toArray(new LifeCycle[0]));
+		LifeCycles.stopAll(this.servers.toArray(new LifeCycle[0]));
 	}
 
 	@Test
@@ -81,7 +73,7 @@ class QuicheHttp3ConnectorTests {
 		Server server = startServer(settings().build());
 		assertThat(http3(server)).isInstanceOf(QuicheHttp3Connector.class);
 		assertThat(http3(server).getHttp3Transport()).isEqualTo(Http3Transport.JETTY_QUICHE);
-		send(h3, uri(tlsPort(server)), HttpVersion.HTTP_3);
+		send(clients.http3(), uri(tlsPort(server)), HttpVersion.HTTP_3);
 	}
 
 	@Test
@@ -165,14 +157,14 @@ class QuicheHttp3ConnectorTests {
 	void restartFollowsTheNewTlsPortWithANewPemWorkDirectory() throws Exception {
 		Server server = startServer(settings().build());
 		Path firstPemDir = pemWorkDirectory(server);
-		send(h3, uri(tlsPort(server)), HttpVersion.HTTP_3);
+		send(clients.http3(), uri(tlsPort(server)), HttpVersion.HTTP_3);
 		server.stop();
 		server.start();
 		assertThat(http3(server).getLocalPort()).isEqualTo(tlsPort(server));
 		assertThat(firstPemDir).doesNotExist();
 		assertThat(pemWorkDirectory(server)).isDirectory();
-		send(h3, uri(tlsPort(server)), HttpVersion.HTTP_3);
-		assertThat(send(h2, uri(tlsPort(server)), HttpVersion.HTTP_2).getHeaders().getValuesList(HttpHeader.ALT_SVC))
+		send(clients.http3(), uri(tlsPort(server)), HttpVersion.HTTP_3);
+		assertThat(send(clients.http2(), uri(tlsPort(server)), HttpVersion.HTTP_2).getHeaders().getValuesList(HttpHeader.ALT_SVC))
 			.containsExactly("h3=\":" + tlsPort(server) + "\"; ma=86400");
 	}
 
@@ -182,7 +174,7 @@ class QuicheHttp3ConnectorTests {
 		Server server = install(settings().pemWorkDir(file).build());
 		Exception failure = assertThrows(Exception.class, server::start);
 		assertThat(failure).hasMessageContaining("'" + file + "' is not a directory")
-			.hasMessageContaining("point pemWorkDir at a directory");
+			.hasMessageContaining("Point pemWorkDir at a directory");
 	}
 
 	@Test

@@ -29,7 +29,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -58,10 +57,17 @@ public final class TestServers {
 		return server;
 	}
 
+	/** A TLS connector (HTTP/1.1 and HTTP/2 with ALPN) on 127.0.0.1, any free port, with one configuration. */
 	public static ServerConnector newTlsConnector(Server server, SslContextFactory.Server ssl,
 			HttpConfiguration httpConfiguration) {
-		HttpConnectionFactory http11 = new HttpConnectionFactory(httpConfiguration);
-		HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(httpConfiguration);
+		return newTlsConnector(server, ssl, httpConfiguration, httpConfiguration);
+	}
+
+	/** A TLS connector as above whose HTTP/1.1 and HTTP/2 each have their own configuration. */
+	public static ServerConnector newTlsConnector(Server server, SslContextFactory.Server ssl,
+			HttpConfiguration http11Configuration, HttpConfiguration http2Configuration) {
+		HttpConnectionFactory http11 = new HttpConnectionFactory(http11Configuration);
+		HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(http2Configuration);
 		ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
 		alpn.setDefaultProtocol(http11.getProtocol());
 		SslConnectionFactory tls = new SslConnectionFactory(ssl, alpn.getProtocol());
@@ -146,28 +152,6 @@ public final class TestServers {
 		assertThat(response.getVersion()).isEqualTo(version);
 		assertThat(response.getContentAsString()).isEqualTo(version.asString());
 		return response;
-	}
-
-	public static void stopAll(LifeCycle... lifeCycles) throws Exception {
-		Exception failure = null;
-		for (LifeCycle lifeCycle : lifeCycles) {
-			try {
-				if (lifeCycle != null) {
-					lifeCycle.stop();
-				}
-			}
-			catch (Exception ex) {
-				if (failure == null) {
-					failure = ex;
-				}
-				else {
-					failure.addSuppressed(ex);
-				}
-			}
-		}
-		if (failure != null) {
-			throw failure;
-		}
 	}
 
 	/** Answers with the HTTP version the request arrived with, e.g. {@code HTTP/3.0}. */

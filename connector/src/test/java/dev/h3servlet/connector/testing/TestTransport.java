@@ -1,5 +1,6 @@
 package dev.h3servlet.connector.testing;
 
+import dev.h3servlet.connector.Http3Setting;
 import dev.h3servlet.connector.Http3Settings;
 import dev.h3servlet.connector.Http3Transport;
 
@@ -22,7 +23,7 @@ public final class TestTransport {
 	/** The transport under test. */
 	public static Http3Transport current() {
 		String value = System.getProperty(PROPERTY);
-		return (value == null || value.isBlank()) ? Http3Settings.DEFAULT_TRANSPORT : Http3Transport.of(value);
+		return (value == null || value.isBlank()) ? Http3Setting.TRANSPORT.defaultValue() : Http3Transport.of(value);
 	}
 
 	/** Settings on the transport under test. */

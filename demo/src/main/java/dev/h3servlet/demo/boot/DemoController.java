@@ -92,7 +92,7 @@ public class DemoController {
 				<form method="post" action="/upload" enctype="multipart/form-data">
 				<input type="file" name="file"> <button>Upload</button>
 				</form>
-				<p><a href="/api/info">/api/info</a> (JSON)</p>
+				<p><a href="/api/info">/api/info</a> (JSON) &middot; <a href="/webtransport.html">WebTransport</a></p>
 				<script>
 				document.getElementById('browser').textContent =
 					performance.getEntriesByType('navigation')[0].nextHopProtocol;

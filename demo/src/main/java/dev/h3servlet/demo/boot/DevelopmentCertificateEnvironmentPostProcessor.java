@@ -9,7 +9,7 @@ import java.security.GeneralSecurityException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.h3servlet.connector.DevelopmentCertificate;
+import dev.h3servlet.development.DevelopmentCertificate;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;

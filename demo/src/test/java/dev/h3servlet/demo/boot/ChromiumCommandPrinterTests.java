@@ -2,7 +2,7 @@ package dev.h3servlet.demo.boot;
 
 import java.nio.file.Path;
 
-import dev.h3servlet.connector.testing.TestCertificate;
+import dev.h3servlet.test.TestCertificate;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,8 +21,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.h3servlet.connector.testing.NettyHttp3Client;
-import dev.h3servlet.connector.testing.TestCertificate;
+import dev.h3servlet.test.NettyHttp3Client;
+import dev.h3servlet.test.TestCertificate;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.FormRequestContent;
 import org.eclipse.jetty.client.HttpClient;
@@ -49,8 +50,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * the page read with its cookie over HTTP/3 on the second; one {@code SESSION} line.</li>
  * <li>{@code load <certificate directory> <target> <retries> <seconds> <rate> <local address>...}: a loop of
  * {@code GET /api/info} per protocol and local address, at most {@code rate} requests per second each (0: as fast as
- * answered), until stdin ends or the seconds pass; {@code TICK} lines each second and a {@code LOAD} line per protocol
- * at the end.</li>
+ * answered), until stdin ends or the seconds pass; {@code TICK} lines each second, and at the end a {@code LOAD} line
+ * per protocol and a {@code CLIENT} line per client (the instances that answered it in turn).</li>
  * </ul>
  * The load's clients behave as browsers do: a request that fails on a connection the server closed or refused is
  * retried on a new connection at most {@code retries} times (GET is idempotent, RFC 9110 9.2.2), and an HTTP/3 client
@@ -142,13 +143,13 @@ public final class ClusterClient {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
 		Map<String, Tally> tallies = new TreeMap<>();
 		List<Thread> workers = new ArrayList<>();
-		List<Client> clients = new ArrayList<>();
+		Map<String, Client> clients = new LinkedHashMap<>();
 		for (String protocol : List.of("h1", "h2", "h3")) {
 			Tally tally = new Tally();
 			tallies.put(protocol, tally);
 			for (String local : locals) {
 				Client client = Client.of(protocol, trust, target, local);
-				clients.add(client);
+				clients.put("protocol=" + protocol + " local=" + local, client);
 				Thread worker = new Thread(() -> {
 					long interval = (rate > 0) ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
 					long next = System.nanoTime();
@@ -185,7 +186,8 @@ public final class ClusterClient {
 		}
 		double elapsed = (System.nanoTime() - started) / 1e9;
 		tallies.forEach((protocol, tally) -> System.out.println("LOAD protocol=" + protocol + " " + tally.summary(elapsed)));
-		for (Client client : clients) {
+		clients.forEach((name, client) -> System.out.println("CLIENT " + name + " " + client.history()));
+		for (Client client : clients.values()) {
 			client.close();
 		}
 	}
@@ -206,7 +208,11 @@ public final class ClusterClient {
 
 		final LongAdder failed = new LongAdder();
 
-		/** Answers from another instance than the same client's previous answer: a client that moved. */
+		/**
+		 * Clients that moved: an answer from another instance than the same client's previous answer, or a client's
+		 * first answer after its requests had failed (its connection went to an instance that died before answering:
+		 * under load a QUIC handshake can take seconds).
+		 */
 		final LongAdder moved = new LongAdder();
 
 		final Map<String, LongAdder> instances = new ConcurrentHashMap<>();
@@ -228,10 +234,12 @@ public final class ClusterClient {
 					(answer.version().equals(client.version()) ? this.served : this.fellBack).increment();
 					String instance = field(LOCAL_ADDRESS, answer.body());
 					this.instances.computeIfAbsent(instance, (key) -> new LongAdder()).increment();
-					if (client.lastInstance != null && !client.lastInstance.equals(instance)) {
+					if ((client.lastInstance != null) ? !client.lastInstance.equals(instance) : client.failedUnanswered) {
 						this.moved.increment();
 					}
 					client.lastInstance = instance;
+					client.failedUnanswered = false;
+					client.answered(instance);
 					break;
 				}
 				catch (Exception ex) {
@@ -241,6 +249,8 @@ public final class ClusterClient {
 						continue;
 					}
 					this.failed.increment();
+					client.failedUnanswered = client.lastInstance == null;
+					client.failed();
 					synchronized (this.failures) {
 						if (this.failures.size() < 5) {
 							this.failures.add(ex.toString().replace(' ', '_'));
@@ -293,6 +303,34 @@ public final class ClusterClient {
 
 		/** The instance that answered this client last (only its worker thread reads and writes it). */
 		String lastInstance;
+
+		/** Whether a request failed before the client had any answer. */
+		boolean failedUnanswered;
+
+		/** The instances that answered this client in turn, with {@code x} for failed requests between them. */
+		private final List<String> path = new ArrayList<>();
+
+		private int failures;
+
+		synchronized void answered(String instance) {
+			step(instance);
+		}
+
+		synchronized void failed() {
+			this.failures++;
+			step("x");
+		}
+
+		private void step(String where) {
+			if (this.path.isEmpty() || !this.path.get(this.path.size() - 1).equals(where)) {
+				this.path.add(where);
+			}
+		}
+
+		/** What happened to this client, as {@code failed=N path=a>x>b}. */
+		synchronized String history() {
+			return "failed=" + this.failures + " path=" + String.join(">", this.path);
+		}
 
 		static Client of(String protocol, TestCertificate trust, String target, String local) throws Exception {
 			return switch (protocol) {

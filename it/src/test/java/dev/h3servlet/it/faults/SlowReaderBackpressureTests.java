@@ -12,10 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.h3servlet.connector.Http3Transport;
-import dev.h3servlet.connector.testing.DeterministicBytes;
-import dev.h3servlet.connector.testing.NettyHttp3Client;
 import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.testapp.DeterministicBytes;
+import dev.h3servlet.test.NettyHttp3Client;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -21,18 +21,18 @@ import java.util.stream.Stream;
 
 import dev.h3servlet.connector.Http3Settings;
 import dev.h3servlet.connector.testing.TestTransport;
-import dev.h3servlet.connector.testing.NettyHttp3Client;
 import dev.h3servlet.it.hostile.Http3Wire.FieldSection;
 import dev.h3servlet.it.hostile.RawQuicConnection.RawStream;
 import dev.h3servlet.servlet.Http3ServletServer;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.test.NettyHttp3Client;
 import io.netty.handler.codec.quic.QuicStreamType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -35,6 +35,12 @@ final class KnownDifferences {
 							+ "while (seen 1 in about 10 CI runs, on a loaded machine) the reset reaches Jetty's client "
 							+ "before it has taken the answer, and it reports 'EOFException: Stream has been reset' "
 							+ "instead of the 400. HTTP/1.1 and HTTP/3 always answered 400."),
+			new KnownDifference("large-download-5mb", "get client stall", Set.of(HttpVersion.HTTP_3),
+					(key, reference, value, referenceFacts, facts) -> reference == null,
+					"Jetty 12.1.5's HTTP/3 client (quiche) stops taking a download now and then, whatever the server: "
+							+ "1 in 80 downloads of 5 MB against the netty transport, 3 in 80 against Jetty's own "
+							+ "HTTP/3 server, each on a new connection (README, Known limits). The case sends the GET "
+							+ "once more on a new client, which must bring the whole body."),
 			new KnownDifference("head-large-body", "head-bytes", Set.of(HttpVersion.HTTP_2),
 					(key, reference, value, referenceFacts, facts) -> facts.get("head-bytes outcome")
 						.startsWith("failed: "),

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import dev.h3servlet.testapp.DeterministicBytes;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -42,6 +43,9 @@ final class Observation {
 	private static final Pattern SESSION_ID = Pattern.compile("(JSESSIONID=)[^;\\s]+");
 
 	private static final Pattern COOKIE_EXPIRES = Pattern.compile("(Expires=)[^;]+");
+
+	/** The time in Spring Boot's JSON error body ({@code "timestamp":"2026-..."}). */
+	private static final Pattern ERROR_TIMESTAMP = Pattern.compile("(\"timestamp\":\")[^\"]*");
 
 	private final Map<String, String> facts = new LinkedHashMap<>();
 
@@ -84,12 +88,13 @@ final class Observation {
 				// binary: described by digest below
 			}
 		}
-		return "length=" + body.length + " sha256=" + ParityApp.sha256(body);
+		return "length=" + body.length + " sha256=" + DeterministicBytes.sha256Hex(body);
 	}
 
 	private static String normalise(String value) {
 		String normalised = SESSION_ID.matcher(value).replaceAll("$1<session-id>");
-		return COOKIE_EXPIRES.matcher(normalised).replaceAll("$1<date>");
+		normalised = COOKIE_EXPIRES.matcher(normalised).replaceAll("$1<date>");
+		return ERROR_TIMESTAMP.matcher(normalised).replaceAll("$1<date>");
 	}
 
 	Map<String, String> facts() {

@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
-import dev.h3servlet.connector.testing.DeterministicBytes;
+import dev.h3servlet.testapp.DeterministicBytes;
+import dev.h3servlet.testapp.SseServlet;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.FormRequestContent;
@@ -34,7 +35,7 @@ import static org.eclipse.jetty.http.HttpMethod.HEAD;
 import static org.eclipse.jetty.http.HttpMethod.POST;
 
 /**
- * The servlet behaviours compared over HTTP/1.1, HTTP/2 and HTTP/3 (served by {@link ParityApp}). Besides the
+ * The servlet behaviours compared over HTTP/1.1, HTTP/2 and HTTP/3 (served by the test application, {@code test-app/}). Besides the
  * comparison, a case may {@link CaseRun#require require} what it is about, so that three equally broken runs do not
  * pass as parity.
  */
@@ -176,7 +177,7 @@ final class ParityCatalogue {
 
 	private static void bodies(List<ParityCase> cases) {
 		add(cases, "large-download-5mb", "a 5 MB response with Content-Length, checked by SHA-256", (run) -> {
-			ContentResponse response = run.get("get", "/bytes?size=" + LARGE);
+			ContentResponse response = run.getAgainAfterClientStall("get", "/bytes?size=" + LARGE);
 			run.require(DeterministicBytes.sha256Hex(response.getContent()).equals(sha256(LARGE)), "the 5 MB body");
 		});
 		add(cases, "large-upload-5mb", "a 5 MB request body with Content-Length, SHA-256 in the servlet", (run) -> {
@@ -335,7 +336,7 @@ final class ParityCatalogue {
 				if (b == '\n' && previous == '\n') {
 					events.add(event.toString(StandardCharsets.UTF_8).trim());
 					event.reset();
-					if (events.size() < ParityApp.SseServlet.EVENTS) {
+					if (events.size() < SseServlet.EVENTS) {
 						String step = "ack-" + events.size();
 						int status = run.get(step, "/sse/ack?id=" + id).getStatus();
 						run.require(status == 204, "the acknowledgement to be taken, got " + status);
@@ -346,7 +347,7 @@ final class ParityCatalogue {
 		}
 		run.observation().response("stream", response, all.toByteArray());
 		run.observe("stream events read one by one", events);
-		run.require(events.size() == ParityApp.SseServlet.EVENTS && events.get(4).startsWith("id: 5"),
+		run.require(events.size() == SseServlet.EVENTS && events.get(4).startsWith("id: 5"),
 				"5 events, got " + events);
 	}
 

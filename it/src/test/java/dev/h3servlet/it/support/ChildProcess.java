@@ -4,12 +4,14 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -101,6 +103,24 @@ public final class ChildProcess {
 
 	public List<String> output() {
 		return List.copyOf(this.output);
+	}
+
+	/**
+	 * What it printed, once that satisfies the condition (a line that follows the one the start waited for, a count
+	 * of progress lines), or once the timeout has passed.
+	 * @param condition the output to wait for
+	 * @param timeout how long to wait at most
+	 * @return its output so far
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public List<String> awaitOutput(Predicate<List<String>> condition, Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		List<String> output = output();
+		while (!condition.test(output) && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+			output = output();
+		}
+		return output;
 	}
 
 	public String joinedOutput() {

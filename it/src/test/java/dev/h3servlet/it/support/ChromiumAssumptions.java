@@ -1,6 +1,6 @@
 package dev.h3servlet.it.support;
 
-import dev.h3servlet.connector.testing.Chromium;
+import dev.h3servlet.test.Chromium;
 import org.junit.jupiter.api.Assumptions;
 
 /**

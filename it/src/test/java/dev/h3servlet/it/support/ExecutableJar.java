@@ -27,6 +27,16 @@ public final class ExecutableJar {
 		this.jar = jar;
 	}
 
+	/** The jar of a build of the version matrix's app ({@code matrix/<build>}, e.g. {@code boot-4.0}). */
+	public static ExecutableJar matrixApp(String build) {
+		String matrix = System.getProperty("h3servlet.matrix.dir");
+		if (matrix == null) {
+			throw new IllegalStateException("System property h3servlet.matrix.dir is not set (it/pom.xml sets it)");
+		}
+		Path target = Path.of(matrix, build, "target");
+		return new ExecutableJar(target.resolve("h3servlet-matrix-" + build + "-0.1.0-SNAPSHOT.jar"));
+	}
+
 	/** The jar named by a system property that it/pom.xml sets. */
 	public static ExecutableJar fromProperty(String property) {
 		String configured = System.getProperty(property);

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -19,14 +20,14 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 import dev.h3servlet.connector.Http3Transport;
-import dev.h3servlet.connector.testing.TestCertificate;
 import dev.h3servlet.connector.testing.TestTransport;
+import dev.h3servlet.test.TestCertificate;
 
 /**
  * A standalone Jetty as a user sets it up: the build's {@code jetty-home} ({@link #jettyHome()}, unpacked by it/'s
  * pom into {@code target/jetty-home}) and a {@code $JETTY_BASE} that {@link #prepare} makes the way the README says:
  * h3servlet's distribution zip unpacked into it, {@code --add-modules=h3servlet,https,ee11-deploy}, the sample WAR
- * ({@code it-webapp/}) deployed as {@code webapps/sample.war} (context {@code /sample}), and a key store in
+ * ({@code test-app/}) deployed as {@code webapps/sample.war} (context {@code /sample}), and a key store in
  * {@code etc/keystore.p12} configured in {@code start.d/test.ini} with the TLS connector on 127.0.0.1, port 0.
  * <p>
  * The prepared base holds everything it needs ({@code lib/} has the jars start.jar fetched, every path in its ini
@@ -237,6 +238,18 @@ public final class JettyBase {
 		/** What it printed so far. */
 		public List<String> output() {
 			return this.child.output();
+		}
+
+		/**
+		 * What it printed, once a line matches (Jetty's dump after start, say, which follows the line that says it
+		 * started), or once the timeout has passed.
+		 * @param line the line to wait for
+		 * @param timeout how long to wait at most
+		 * @return its output so far
+		 * @throws InterruptedException if interrupted while waiting
+		 */
+		public List<String> outputOnce(Predicate<String> line, Duration timeout) throws InterruptedException {
+			return this.child.awaitOutput((lines) -> lines.stream().anyMatch(line), timeout);
 		}
 
 		/** Stops it like {@code kill} (SIGTERM: Jetty stops the server); kills it if it does not exit in time. */

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import dev.h3servlet.connector.testing.TestCertificate;
+import dev.h3servlet.test.TestCertificate;
 
 /**
  * {@link SampleServerMain} run as a child JVM: started and awaited until it serves, then stopped by closing its

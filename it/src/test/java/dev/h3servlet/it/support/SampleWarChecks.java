@@ -3,11 +3,11 @@ package dev.h3servlet.it.support;
 import java.net.URI;
 import java.nio.file.Path;
 
-import dev.h3servlet.connector.testing.Chromium;
-import dev.h3servlet.connector.testing.DeterministicBytes;
-import dev.h3servlet.connector.testing.NettyHttp3Client;
-import dev.h3servlet.connector.testing.NettyHttp3Client.Request;
-import dev.h3servlet.connector.testing.NettyHttp3Client.Response;
+import dev.h3servlet.test.Chromium;
+import dev.h3servlet.testapp.DeterministicBytes;
+import dev.h3servlet.test.NettyHttp3Client;
+import dev.h3servlet.test.NettyHttp3Client.Request;
+import dev.h3servlet.test.NettyHttp3Client.Response;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
@@ -16,7 +16,7 @@ import org.eclipse.jetty.http.HttpVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The checks of the sample WAR ({@code it-webapp}) that hold wherever a standalone Jetty runs it, as a process or in
+ * The checks of the sample WAR ({@code test-app}) that hold wherever a standalone Jetty runs it, as a process or in
  * a container: one place for what the two scenarios assert alike.
  */
 public final class SampleWarChecks {
@@ -32,9 +32,9 @@ public final class SampleWarChecks {
 		assertThat(result.textOf("servlet")).as(result.describe()).isEqualTo("HTTP/3.0");
 	}
 
-	/** A POST of {@code size} bytes to {@code /echo} over h3 comes back with its length and SHA-256, as HTTP/3.0. */
+	/** A POST of {@code size} bytes to {@code /upload} over h3 comes back with its length and SHA-256, as HTTP/3.0. */
 	public static void echoesAnUploadOverHttp3(NettyHttp3Client client, String context, int size) throws Exception {
-		Response echo = client.send(Request.post(context + "/echo", DeterministicBytes.stream(size), size));
+		Response echo = client.send(Request.post(context + "/upload", DeterministicBytes.stream(size), size));
 		assertThat(echo.status()).as(echo.toString()).isEqualTo(200);
 		assertThat(echo.bodyAsString()).isEqualTo(
 				"length=" + size + " sha256=" + DeterministicBytes.sha256Hex(size) + " protocol=HTTP/3.0");

@@ -7,9 +7,9 @@ import java.util.Comparator;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-import dev.h3servlet.connector.testing.TestCertificate;
 import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.servlet.Http3ServletServer;
+import dev.h3servlet.test.TestCertificate;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

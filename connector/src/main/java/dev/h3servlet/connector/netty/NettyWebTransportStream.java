@@ -1,0 +1,346 @@
+package dev.h3servlet.connector.netty;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.h3servlet.connector.webtransport.WebTransportStream;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.util.ReferenceCountUtil;
+import org.eclipse.jetty.io.EofException;
+
+/**
+ * A WebTransport stream over one QUIC stream channel, as blocking streams: its {@link Input} handler (the last one on
+ * the channel's pipeline) queues what arrives and reads from quiche only when the queue is empty and a reader waits,
+ * so the client's flow control follows the application's reading; a write waits until quiche has taken the bytes.
+ */
+final class NettyWebTransportStream implements WebTransportStream {
+
+	/** Queued after the last bytes: the client's FIN. */
+	private static final Object END = new Object();
+
+	/** Bytes read ahead of the application at most: reading from quiche goes on while fewer are queued. */
+	static final int READ_AHEAD = 1024 * 1024;
+
+	private final QuicStreamChannel channel;
+
+	private final NettyWebTransportSession session;
+
+	private final boolean readable;
+
+	private final boolean writable;
+
+	private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private final Input input = new Input();
+
+	private final InputStream inputStream = new StreamInput();
+
+	private final OutputStream outputStream = new StreamOutput();
+
+	private volatile boolean inputEnded;
+
+	private volatile boolean outputEnded;
+
+	/** Bytes queued for the application, not taken yet. */
+	private final AtomicLong queued = new AtomicLong();
+
+	private final boolean clients;
+
+	NettyWebTransportStream(NettyWebTransportSession session, QuicStreamChannel channel, boolean readable,
+			boolean writable, boolean clients) {
+		this.clients = clients;
+		this.session = session;
+		this.channel = channel;
+		this.readable = readable;
+		this.writable = writable;
+		this.inputEnded = !readable;
+		this.outputEnded = !writable;
+	}
+
+	/** Whether the client opened it. */
+	boolean isClients() {
+		return this.clients;
+	}
+
+	/** The handler to put last on the channel's pipeline; it takes the bytes that follow the stream's header. */
+	Input input() {
+		return this.input;
+	}
+
+	@Override
+	public long id() {
+		return this.channel.streamId();
+	}
+
+	@Override
+	public boolean isBidirectional() {
+		return this.readable && this.writable;
+	}
+
+	@Override
+	public InputStream getInputStream() {
+		return this.inputStream;
+	}
+
+	@Override
+	public OutputStream getOutputStream() {
+		if (!this.writable) {
+			throw new IllegalStateException("WebTransport stream " + id() + " is unidirectional from the client");
+		}
+		return this.outputStream;
+	}
+
+	@Override
+	public void close() {
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
+		if (!this.outputEnded) {
+			this.outputEnded = true;
+			this.channel.shutdownOutput();
+		}
+		if (!this.inputEnded) {
+			this.inputEnded = true;
+			// STOP_SENDING: what the client still sends is not wanted.
+			this.channel.shutdownInput(Http3ErrorCodes.H3_NO_ERROR);
+		}
+		release();
+	}
+
+	/** The session ended: what is still open is reset (H3_CONNECT_ERROR, as quiche does for an orphaned stream). */
+	void reset() {
+		if (this.closed.compareAndSet(false, true)) {
+			this.inputEnded = true;
+			this.outputEnded = true;
+			if (this.channel.isActive()) {
+				this.channel.shutdown(Http3ErrorCodes.H3_CONNECT_ERROR);
+			}
+			// What the application did not read is thrown away; a reader still waiting learns why.
+			release();
+			this.received.add(new EofException("WebTransport session " + this.session.id() + " ended"));
+		}
+	}
+
+	private void release() {
+		for (Object item = this.received.poll(); item != null; item = this.received.poll()) {
+			ReferenceCountUtil.release(item);
+		}
+	}
+
+	private void readMore() {
+		if (this.channel.eventLoop().inEventLoop()) {
+			this.channel.read();
+		}
+		else {
+			this.channel.eventLoop().execute(this.channel::read);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "WebTransportStream[" + id() + " of session " + this.session.id() + "]";
+	}
+
+	/** Takes the stream's bytes on the event loop. */
+	final class Input extends ChannelInboundHandlerAdapter {
+
+		@Override
+		public void handlerAdded(ChannelHandlerContext ctx) {
+			ctx.channel().config().setAutoRead(false);
+		}
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			if (!(msg instanceof ByteBuf bytes) || NettyWebTransportStream.this.closed.get()) {
+				ReferenceCountUtil.release(msg);
+				return;
+			}
+			if (bytes.isReadable()) {
+				NettyWebTransportStream.this.queued.addAndGet(bytes.readableBytes());
+				NettyWebTransportStream.this.received.add(bytes);
+			}
+			else {
+				bytes.release();
+			}
+		}
+
+		@Override
+		public void channelReadComplete(ChannelHandlerContext ctx) {
+			if (NettyWebTransportStream.this.queued.get() < READ_AHEAD && !NettyWebTransportStream.this.inputEnded) {
+				ctx.read();
+			}
+			ctx.fireChannelReadComplete();
+		}
+
+		@Override
+		public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+			if (event instanceof ChannelInputShutdownReadComplete) {
+				NettyWebTransportStream.this.received.add(END);
+			}
+			ctx.fireUserEventTriggered(event);
+		}
+
+		@Override
+		public void exceptionCaught(ChannelHandlerContext ctx, Throwable failure) {
+			// A reset by the client (QuicStreamResetException), or quiche failing the stream.
+			NettyWebTransportStream.this.received.add(new EofException(failure));
+		}
+
+		@Override
+		public void channelInactive(ChannelHandlerContext ctx) {
+			NettyWebTransportStream.this.received.add(END);
+			NettyWebTransportStream.this.session.streamClosed(NettyWebTransportStream.this);
+			ctx.fireChannelInactive();
+		}
+
+	}
+
+	private final class StreamInput extends InputStream {
+
+		private ByteBuf current;
+
+		private Throwable failure;
+
+		private boolean ended;
+
+		@Override
+		public int read() throws IOException {
+			byte[] one = new byte[1];
+			return (read(one, 0, 1) < 0) ? -1 : one[0] & 0xff;
+		}
+
+		@Override
+		public int read(byte[] bytes, int offset, int length) throws IOException {
+			if (length == 0) {
+				return 0;
+			}
+			while (this.current == null || !this.current.isReadable()) {
+				if (this.current != null) {
+					this.current.release();
+					this.current = null;
+				}
+				if (this.failure != null) {
+					throw new EofException(this.failure);
+				}
+				if (this.ended || !NettyWebTransportStream.this.readable) {
+					return -1;
+				}
+				Object next = NettyWebTransportStream.this.received.poll();
+				if (next == null) {
+					readMore();
+					try {
+						next = NettyWebTransportStream.this.received.take();
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+						throw new InterruptedIOException("Interrupted reading " + NettyWebTransportStream.this);
+					}
+				}
+				if (next == END) {
+					this.ended = true;
+					NettyWebTransportStream.this.inputEnded = true;
+				}
+				else if (next instanceof Throwable thrown) {
+					this.failure = thrown;
+				}
+				else {
+					this.current = (ByteBuf) next;
+					long left = NettyWebTransportStream.this.queued.addAndGet(-this.current.readableBytes());
+					if (left + this.current.readableBytes() >= READ_AHEAD && left < READ_AHEAD) {
+						// Reading had stopped at the read-ahead limit: on again.
+						readMore();
+					}
+				}
+			}
+			int count = Math.min(length, this.current.readableBytes());
+			this.current.readBytes(bytes, offset, count);
+			return count;
+		}
+
+		@Override
+		public void close() {
+			if (this.current != null) {
+				this.current.release();
+				this.current = null;
+			}
+		}
+
+	}
+
+	private final class StreamOutput extends OutputStream {
+
+		/** The last write: waited for only while the stream is not writable (quiche's flow control), and at the end. */
+		private ChannelFuture lastWrite;
+
+		@Override
+		public void write(int b) throws IOException {
+			write(new byte[] { (byte) b }, 0, 1);
+		}
+
+		@Override
+		public void write(byte[] bytes, int offset, int length) throws IOException {
+			if (NettyWebTransportStream.this.outputEnded) {
+				throw new EofException(NettyWebTransportStream.this + " is closed for sending");
+			}
+			if (length == 0) {
+				return;
+			}
+			failIfFailed();
+			ByteBuf buffer = NettyWebTransportStream.this.channel.alloc().buffer(length).writeBytes(bytes, offset, length);
+			this.lastWrite = NettyWebTransportStream.this.channel.writeAndFlush(buffer);
+			if (!NettyWebTransportStream.this.channel.isWritable()) {
+				await(this.lastWrite);
+			}
+		}
+
+		@Override
+		public void flush() throws IOException {
+			if (this.lastWrite != null) {
+				await(this.lastWrite);
+			}
+		}
+
+		@Override
+		public void close() throws IOException {
+			if (!NettyWebTransportStream.this.outputEnded) {
+				flush();
+				NettyWebTransportStream.this.outputEnded = true;
+				await(NettyWebTransportStream.this.channel.shutdownOutput());
+			}
+		}
+
+		private void failIfFailed() throws IOException {
+			if (this.lastWrite != null && this.lastWrite.isDone() && !this.lastWrite.isSuccess()) {
+				throw new EofException(this.lastWrite.cause());
+			}
+		}
+
+		private void await(ChannelFuture future) throws IOException {
+			try {
+				future.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new InterruptedIOException("Interrupted writing " + NettyWebTransportStream.this);
+			}
+			if (!future.isSuccess()) {
+				throw new EofException(future.cause());
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,5 @@
+/**
+ * Micrometer meters of the HTTP/3 connector ({@code jetty.http3.*}) for Spring Boot 3.5 applications with a
+ * {@code MeterRegistry} (Spring Boot Actuator).
+ */
+package dev.h3servlet.boot.metrics;
