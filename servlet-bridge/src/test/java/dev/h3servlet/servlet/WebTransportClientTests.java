@@ -43,7 +43,11 @@ class WebTransportClientTests {
 		.webTransport("/echo", (request) -> {
 			serverSaw.add(request.getMethod() + " " + request.getRequestURI() + " " + request.getProtocol());
 			return new Echo();
-		}));
+		})
+		.webTransport("/slow-open", (request) -> new SlowOpen()));
+
+	/** What the endpoint whose onOpen takes its time saw, in order. */
+	private static final Queue<String> slowOpenSaw = new ConcurrentLinkedQueue<>();
 
 	@Test
 	void echoesStreamsAndDatagramsAndSeesTheClientsClose() throws Exception {
@@ -84,6 +88,19 @@ class WebTransportClientTests {
 			.hasSize(11);
 	}
 
+	@Test
+	void aSlowOnOpenReturnsBeforeTheSessionsStreamsAndDatagramsReachTheHandler() throws Exception {
+		try (WebTransportClient client = WebTransportClient.open(
+				new InetSocketAddress("127.0.0.1", server.http3Port()), server.certificate().certificate(),
+				"/slow-open", Duration.ofSeconds(30))) {
+			// Sent while onOpen sleeps: both must wait for it to return.
+			client.sendDatagram("early".getBytes());
+			assertThat(new String(client.exchange("first".getBytes()))).isEqualTo("first");
+		}
+		assertThat(slowOpenSaw).first().isEqualTo("open returned");
+		assertThat(slowOpenSaw).contains("stream first");
+	}
+
 	/** Echoes streams and datagrams, recording what it saw. */
 	static final class Echo implements WebTransportHandler {
 
@@ -112,6 +129,31 @@ class WebTransportClientTests {
 		public void onClose(WebTransportSession session, long code, String reason) {
 			serverSaw.add("close " + code + " " + reason);
 			closed.countDown();
+		}
+
+	}
+
+	/** Takes its time in onOpen (the client's first stream and datagram arrive meanwhile), then echoes streams. */
+	static final class SlowOpen implements WebTransportHandler {
+
+		@Override
+		public void onOpen(WebTransportSession session) throws InterruptedException {
+			Thread.sleep(500);
+			slowOpenSaw.add("open returned");
+		}
+
+		@Override
+		public void onStream(WebTransportSession session, WebTransportStream stream) throws IOException {
+			byte[] received = stream.getInputStream().readAllBytes();
+			slowOpenSaw.add("stream " + new String(received, StandardCharsets.UTF_8));
+			try (OutputStream out = stream.getOutputStream()) {
+				out.write(received);
+			}
+		}
+
+		@Override
+		public void onDatagram(WebTransportSession session, ByteBuffer datagram) {
+			slowOpenSaw.add("datagram " + StandardCharsets.UTF_8.decode(datagram));
 		}
 
 	}

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -59,6 +61,11 @@ final class NettyWebTransportSession implements WebTransportSession {
 	/** Streams the client opened that are still open. */
 	private final AtomicInteger clientStreams = new AtomicInteger();
 
+	/** Events that came while the handler's {@code onOpen} ran, in order of arrival; null once it returned. */
+	private List<Runnable> heldUntilOpen = new ArrayList<>();
+
+	private final Object openLock = new Object();
+
 	NettyWebTransportSession(QuicConnection connection, QuicStreamChannel connectStream,
 			WebTransportHandshake handshake, WebTransportHandler handler, Executor executor) {
 		this.connection = connection;
@@ -76,7 +83,15 @@ final class NettyWebTransportSession implements WebTransportSession {
 		this.connection.webTransportSessionOpened(this);
 		this.connectStream.pipeline().replace(replaced, null, new ConnectStreamHandler(early));
 		this.connectStream.read();
-		dispatch(() -> this.handler.onOpen(this));
+		this.executor.execute(() -> {
+			guarded(() -> this.handler.onOpen(this));
+			List<Runnable> held;
+			synchronized (this.openLock) {
+				held = this.heldUntilOpen;
+				this.heldUntilOpen = null;
+			}
+			held.forEach(this.executor::execute);
+		});
 	}
 
 	@Override
@@ -248,15 +263,25 @@ final class NettyWebTransportSession implements WebTransportSession {
 		dispatch(() -> this.handler.onClose(this, code, reason));
 	}
 
+	/** Runs a handler method on the executor, once {@code onOpen} has returned. */
 	private void dispatch(Task task) {
-		this.executor.execute(() -> {
-			try {
-				task.run();
+		Runnable event = () -> guarded(task);
+		synchronized (this.openLock) {
+			if (this.heldUntilOpen != null) {
+				this.heldUntilOpen.add(event);
+				return;
 			}
-			catch (Throwable failure) {
-				logger.warn("WebTransport handler of session {} ({}) failed", id(), this.handshake.path(), failure);
-			}
-		});
+		}
+		this.executor.execute(event);
+	}
+
+	private void guarded(Task task) {
+		try {
+			task.run();
+		}
+		catch (Throwable failure) {
+			logger.warn("WebTransport handler of session {} ({}) failed", id(), this.handshake.path(), failure);
+		}
 	}
 
 	@Override

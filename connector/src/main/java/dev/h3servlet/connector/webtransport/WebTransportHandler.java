@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 /**
  * What a WebTransport session's events go to. Each method runs on the server's executor, never on the transport's
  * event loop, so it may block (read a stream to its end, say); {@link #onStream} runs once per stream, each in a task
- * of its own.
+ * of its own. {@link #onOpen} returns before any other method runs for its session: the streams, datagrams and close
+ * that arrive while it runs wait until it returns.
  */
 public interface WebTransportHandler {
 
