@@ -44,6 +44,7 @@ jetty.h3servlet.altSvc.maxAge?=86400
 jetty.h3servlet.webTransport.enabled?=false
 jetty.h3servlet.webTransport.maxSessions?=16
 jetty.h3servlet.webTransport.maxStreamsPerSession?=256
+jetty.h3servlet.webTransport.datagramQueue?=256
 
 [ini-template]
 ## h3servlet: HTTP/3 beside the TLS connector (jetty.ssl.*), with its key store (jetty.sslContext.*).
@@ -107,3 +108,6 @@ jetty.h3servlet.webTransport.maxStreamsPerSession?=256
 ## once in one session (one beyond: reset with H3_REQUEST_REJECTED).
 # jetty.h3servlet.webTransport.maxSessions=16
 # jetty.h3servlet.webTransport.maxStreamsPerSession=256
+## Datagrams queued at most: per connection in QUIC each way, per session waiting for the application; more are
+## dropped.
+# jetty.h3servlet.webTransport.datagramQueue=256

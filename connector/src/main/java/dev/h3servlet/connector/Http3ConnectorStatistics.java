@@ -12,7 +12,11 @@ package dev.h3servlet.connector;
  * version, failed Retry tokens) are not counted;</li>
  * <li>{@link #getBytesReceived() bytes received} and {@link #getBytesSent() sent}: UDP payload bytes of every datagram
  * through the connector's socket, that is QUIC packets with their headers, encryption overhead, handshakes,
- * acknowledgements and retransmissions, not HTTP content bytes.</li>
+ * acknowledgements and retransmissions, not HTTP content bytes;</li>
+ * <li>{@link #getWebTransportSessions() WebTransport sessions} open, and {@link #getWebTransportDatagramsDropped()
+ * WebTransport datagrams dropped} by the server: received for no open session, received while the session's handler
+ * already had {@code webTransportDatagramQueue} waiting, or failed to send. Both stay 0 on a transport without
+ * WebTransport.</li>
  * </ul>
  */
 public interface Http3ConnectorStatistics {
@@ -31,5 +35,15 @@ public interface Http3ConnectorStatistics {
 
 	/** The number of UDP payload bytes sent. */
 	long getBytesSent();
+
+	/** The number of WebTransport sessions open. */
+	default int getWebTransportSessions() {
+		return 0;
+	}
+
+	/** The number of WebTransport datagrams the server dropped. */
+	default long getWebTransportDatagramsDropped() {
+		return 0;
+	}
 
 }

@@ -104,11 +104,19 @@ public final class Http3Setting<T> {
 	public static final Http3Setting<Integer> WEB_TRANSPORT_MAX_STREAMS_PER_SESSION = new Http3Setting<>(
 			"webTransportMaxStreamsPerSession", Integer.class, 256, (value) -> value > 0, "> 0");
 
+	/**
+	 * WebTransport datagrams queued at most: 256 unless set. It bounds, per connection, QUIC's queue of datagrams
+	 * received and of datagrams to send, and, per session, the datagrams waiting for the handler's
+	 * {@code onDatagram}; a datagram beyond it is dropped (and counted), as datagrams may be.
+	 */
+	public static final Http3Setting<Integer> WEB_TRANSPORT_DATAGRAM_QUEUE = new Http3Setting<>(
+			"webTransportDatagramQueue", Integer.class, 256, (value) -> value > 0 && value <= 65536, "1 to 65536");
+
 	private static final List<Http3Setting<?>> ALL = List.of(TRANSPORT, PORT, HOST, IDLE_TIMEOUT,
 			MAX_CONCURRENT_STREAMS, SESSION_RECEIVE_WINDOW, STREAM_RECEIVE_WINDOW, MAX_REQUEST_HEADER_SIZE,
 			STREAM_IDLE_TIMEOUT, UDP_RECEIVE_BUFFER_SIZE, UDP_SEND_BUFFER_SIZE, EVENT_LOOPS, PEM_WORK_DIR,
 			ALT_SVC_ENABLED, ALT_SVC_MAX_AGE, ALT_SVC_PORT, WEB_TRANSPORT_ENABLED, WEB_TRANSPORT_MAX_SESSIONS,
-			WEB_TRANSPORT_MAX_STREAMS_PER_SESSION);
+			WEB_TRANSPORT_MAX_STREAMS_PER_SESSION, WEB_TRANSPORT_DATAGRAM_QUEUE);
 
 	private final String name;
 

@@ -160,6 +160,11 @@ public final class Http3Settings {
 		return get(Http3Setting.WEB_TRANSPORT_MAX_STREAMS_PER_SESSION);
 	}
 
+	/** WebTransport datagrams queued at most, per connection in QUIC and per session for the handler. */
+	public int webTransportDatagramQueue() {
+		return get(Http3Setting.WEB_TRANSPORT_DATAGRAM_QUEUE);
+	}
+
 	@Override
 	public String toString() {
 		return Http3Setting.all()
@@ -296,6 +301,10 @@ public final class Http3Settings {
 
 		public Builder webTransportMaxStreamsPerSession(Integer maxStreams) {
 			return set(Http3Setting.WEB_TRANSPORT_MAX_STREAMS_PER_SESSION, maxStreams);
+		}
+
+		public Builder webTransportDatagramQueue(Integer datagramQueue) {
+			return set(Http3Setting.WEB_TRANSPORT_DATAGRAM_QUEUE, datagramQueue);
 		}
 
 		public Http3Settings build() {

@@ -59,6 +59,10 @@ class Http3SettingsTests {
 		assertThat(settings.pemWorkDir()).isEqualTo(Path.of("/var/lib/h3servlet/pem"));
 		assertThat(settings.altSvcEnabled()).isFalse();
 		assertThat(settings.altSvcMaxAge()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(settings.webTransportEnabled()).isTrue();
+		assertThat(settings.webTransportMaxSessions()).isEqualTo(4);
+		assertThat(settings.webTransportMaxStreamsPerSession()).isEqualTo(32);
+		assertThat(settings.webTransportDatagramQueue()).isEqualTo(1024);
 	}
 
 	@Test
@@ -115,6 +119,15 @@ class Http3SettingsTests {
 	}
 
 	@Test
+	void webTransportLimitsBelowOneAreRejected() {
+		assertInvalid((builder) -> builder.webTransportMaxSessions(0), "webTransportMaxSessions");
+		assertInvalid((builder) -> builder.webTransportMaxStreamsPerSession(-1), "webTransportMaxStreamsPerSession");
+		assertInvalid((builder) -> builder.webTransportDatagramQueue(0), "webTransportDatagramQueue");
+		assertInvalid((builder) -> builder.webTransportDatagramQueue(65537), "webTransportDatagramQueue");
+		assertThat(Http3Settings.defaults().webTransportDatagramQueue()).isEqualTo(256);
+	}
+
+	@Test
 	void altSvcPortOutsideTheUdpRangeIsRejected() {
 		assertInvalid((builder) -> builder.altSvcPort(0), "altSvcPort");
 		assertInvalid((builder) -> builder.altSvcPort(65536), "altSvcPort");
@@ -147,6 +160,10 @@ class Http3SettingsTests {
 			.altSvcEnabled(null)
 			.altSvcMaxAge(null)
 			.altSvcPort(null)
+			.webTransportEnabled(null)
+			.webTransportMaxSessions(null)
+			.webTransportMaxStreamsPerSession(null)
+			.webTransportDatagramQueue(null)
 			.build();
 		assertThat(reset).hasToString(Http3Settings.defaults().toString());
 	}
@@ -196,6 +213,10 @@ class Http3SettingsTests {
 			.altSvcEnabled(false)
 			.altSvcMaxAge(Duration.ofMinutes(5))
 			.altSvcPort(443)
+			.webTransportEnabled(true)
+			.webTransportMaxSessions(4)
+			.webTransportMaxStreamsPerSession(32)
+			.webTransportDatagramQueue(1024)
 			.build();
 	}
 

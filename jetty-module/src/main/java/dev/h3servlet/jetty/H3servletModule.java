@@ -63,7 +63,9 @@ public final class H3servletModule {
 			new Key<>("jetty.h3servlet.webTransport.maxSessions", Http3Setting.WEB_TRANSPORT_MAX_SESSIONS, "a number",
 					Integer::valueOf),
 			new Key<>("jetty.h3servlet.webTransport.maxStreamsPerSession",
-					Http3Setting.WEB_TRANSPORT_MAX_STREAMS_PER_SESSION, "a number", Integer::valueOf));
+					Http3Setting.WEB_TRANSPORT_MAX_STREAMS_PER_SESSION, "a number", Integer::valueOf),
+			new Key<>("jetty.h3servlet.webTransport.datagramQueue", Http3Setting.WEB_TRANSPORT_DATAGRAM_QUEUE,
+					"a number", Integer::valueOf));
 
 	private static final Map<String, Key<?>> KEYS_BY_NAME = new LinkedHashMap<>();
 

@@ -81,9 +81,6 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 
 	private final HttpConfiguration httpConfiguration;
 
-	/** Datagrams quiche queues each way per connection when WebTransport is enabled; more are dropped. */
-	static final int DATAGRAM_QUEUE = 256;
-
 	private final Http3Settings settings;
 
 	private final NettyStatistics statistics = new NettyStatistics();
@@ -236,7 +233,9 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 		QuicServerCodecBuilder codec = Http3.newQuicServerCodecBuilder();
 		if (webTransportEnabled()) {
 			// The max_datagram_frame_size transport parameter, without which a browser has no WebTransport datagrams.
-			codec.datagram(DATAGRAM_QUEUE, DATAGRAM_QUEUE);
+			// quiche queues this many datagrams each way per connection; more are dropped.
+			int queue = this.settings.webTransportDatagramQueue();
+			codec.datagram(queue, queue);
 		}
 		return codec
 			.sslContext(sslContext)
@@ -306,6 +305,10 @@ public final class NettyHttp3Connector extends AbstractNetworkConnector implemen
 
 	int webTransportMaxStreamsPerSession() {
 		return this.settings.webTransportMaxStreamsPerSession();
+	}
+
+	int webTransportDatagramQueue() {
+		return this.settings.webTransportDatagramQueue();
 	}
 
 	long fieldSectionHardLimit() {

@@ -2,6 +2,7 @@ package dev.h3servlet.connector.netty;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import dev.h3servlet.connector.Http3ConnectorStatistics;
 import dev.h3servlet.connector.internal.CountedTraffic;
@@ -16,6 +17,10 @@ final class NettyStatistics extends CountedTraffic {
 
 	private final AtomicLong activeStreams = new AtomicLong();
 
+	private final AtomicInteger webTransportSessions = new AtomicInteger();
+
+	private final LongAdder webTransportDatagramsDropped = new LongAdder();
+
 	@Override
 	public int getOpenConnections() {
 		return this.openConnections.get();
@@ -24,6 +29,16 @@ final class NettyStatistics extends CountedTraffic {
 	@Override
 	public long getActiveStreams() {
 		return this.activeStreams.get();
+	}
+
+	@Override
+	public int getWebTransportSessions() {
+		return this.webTransportSessions.get();
+	}
+
+	@Override
+	public long getWebTransportDatagramsDropped() {
+		return this.webTransportDatagramsDropped.sum();
 	}
 
 	void connectionOpened() {
@@ -40,6 +55,25 @@ final class NettyStatistics extends CountedTraffic {
 
 	void streamClosed() {
 		this.activeStreams.decrementAndGet();
+	}
+
+	void webTransportSessionOpened() {
+		this.webTransportSessions.incrementAndGet();
+	}
+
+	void webTransportSessionEnded() {
+		this.webTransportSessions.decrementAndGet();
+	}
+
+	void webTransportDatagramDropped() {
+		this.webTransportDatagramsDropped.increment();
+	}
+
+	@Override
+	public String toString() {
+		String counted = super.toString();
+		return counted.substring(0, counted.length() - 1) + ", webTransportSessions=" + getWebTransportSessions()
+				+ ", webTransportDatagramsDropped=" + getWebTransportDatagramsDropped() + "]";
 	}
 
 }

@@ -61,6 +61,9 @@ final class NettyWebTransportSession implements WebTransportSession {
 	/** Streams the client opened that are still open. */
 	private final AtomicInteger clientStreams = new AtomicInteger();
 
+	/** Datagrams handed to the executor whose {@code onDatagram} has not returned yet. */
+	private final AtomicInteger datagramsWaiting = new AtomicInteger();
+
 	/** Events that came while the handler's {@code onOpen} ran, in order of arrival; null once it returned. */
 	private List<Runnable> heldUntilOpen = new ArrayList<>();
 
@@ -143,11 +146,27 @@ final class NettyWebTransportSession implements WebTransportSession {
 
 	/** A datagram for this session: the payload after the quarter stream id (event loop; this releases it). */
 	void onDatagram(ByteBuf payload) {
+		int queue = this.connection.connector().webTransportDatagramQueue();
+		if (this.datagramsWaiting.incrementAndGet() > queue) {
+			this.datagramsWaiting.decrementAndGet();
+			logger.debug("Dropping a datagram of WebTransport session {}: {} wait for the handler"
+					+ " (webTransportDatagramQueue)", id(), queue);
+			this.connection.connector().statistics().webTransportDatagramDropped();
+			payload.release();
+			return;
+		}
 		ByteBuffer copy = ByteBuffer.allocate(payload.readableBytes());
 		payload.readBytes(copy);
 		payload.release();
 		copy.flip();
-		dispatch(() -> this.handler.onDatagram(this, copy));
+		dispatch(() -> {
+			try {
+				this.handler.onDatagram(this, copy);
+			}
+			finally {
+				this.datagramsWaiting.decrementAndGet();
+			}
+		});
 	}
 
 	void streamClosed(NettyWebTransportStream stream) {
@@ -217,6 +236,7 @@ final class NettyWebTransportSession implements WebTransportSession {
 		this.connection.channel().writeAndFlush(buffer).addListener((future) -> {
 			if (!future.isSuccess()) {
 				logger.debug("Datagram of WebTransport session {} not sent", id(), future.cause());
+				this.connection.connector().statistics().webTransportDatagramDropped();
 			}
 		});
 		return true;

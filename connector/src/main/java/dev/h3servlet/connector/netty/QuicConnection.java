@@ -210,10 +210,13 @@ final class QuicConnection extends ChannelInboundHandlerAdapter {
 
 	void webTransportSessionOpened(NettyWebTransportSession session) {
 		this.webTransportSessions.put(session.id(), session);
+		this.connector.statistics().webTransportSessionOpened();
 	}
 
 	void webTransportSessionEnded(NettyWebTransportSession session) {
-		this.webTransportSessions.remove(session.id(), session);
+		if (this.webTransportSessions.remove(session.id(), session)) {
+			this.connector.statistics().webTransportSessionEnded();
+		}
 	}
 
 	int maxDatagramLength() {
@@ -235,6 +238,7 @@ final class QuicConnection extends ChannelInboundHandlerAdapter {
 		if (session == null) {
 			// RFC 9297 5: a datagram for no open request stream is dropped.
 			logger.debug("Dropping a datagram of {} for no open WebTransport session", this);
+			this.connector.statistics().webTransportDatagramDropped();
 			datagram.release();
 			return;
 		}

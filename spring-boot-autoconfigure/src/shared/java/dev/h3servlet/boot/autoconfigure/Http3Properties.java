@@ -321,6 +321,12 @@ public class Http3Properties {
 		 */
 		private int maxStreamsPerSession = Http3Setting.WEB_TRANSPORT_MAX_STREAMS_PER_SESSION.defaultValue();
 
+		/**
+		 * WebTransport datagrams queued at most: per connection in QUIC each way, and per session waiting for the
+		 * handler; one beyond is dropped and counted (jetty.http3.webtransport.datagrams.dropped).
+		 */
+		private int datagramQueue = Http3Setting.WEB_TRANSPORT_DATAGRAM_QUEUE.defaultValue();
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -343,6 +349,14 @@ public class Http3Properties {
 
 		public void setMaxStreamsPerSession(int maxStreamsPerSession) {
 			this.maxStreamsPerSession = maxStreamsPerSession;
+		}
+
+		public int getDatagramQueue() {
+			return this.datagramQueue;
+		}
+
+		public void setDatagramQueue(int datagramQueue) {
+			this.datagramQueue = datagramQueue;
 		}
 
 	}

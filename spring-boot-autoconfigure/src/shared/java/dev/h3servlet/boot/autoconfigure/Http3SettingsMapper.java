@@ -47,6 +47,7 @@ final class Http3SettingsMapper {
 		apply(properties.getWebTransport().isEnabled(), settings::webTransportEnabled);
 		apply(properties.getWebTransport().getMaxSessions(), settings::webTransportMaxSessions);
 		apply(properties.getWebTransport().getMaxStreamsPerSession(), settings::webTransportMaxStreamsPerSession);
+		apply(properties.getWebTransport().getDatagramQueue(), settings::webTransportDatagramQueue);
 		apply(properties.getAltSvc().getMaxAge(), settings::altSvcMaxAge);
 		apply(properties.getAltSvc().getPort(), settings::altSvcPort);
 		return settings.build();

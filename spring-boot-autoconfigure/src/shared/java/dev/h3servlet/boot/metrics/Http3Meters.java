@@ -71,6 +71,19 @@ final class Http3Meters {
 			.baseUnit("bytes")
 			.tags(tags)
 			.register(registry);
+		Gauge.builder("jetty.http3.webtransport.sessions", statistics, Http3ConnectorStatistics::getWebTransportSessions)
+			.description("WebTransport sessions open")
+			.baseUnit("sessions")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter
+			.builder("jetty.http3.webtransport.datagrams.dropped", statistics,
+					Http3ConnectorStatistics::getWebTransportDatagramsDropped)
+			.description("WebTransport datagrams the server dropped: for no session, over the handler's queue,"
+					+ " or not sent")
+			.baseUnit("datagrams")
+			.tags(tags)
+			.register(registry);
 	}
 
 }

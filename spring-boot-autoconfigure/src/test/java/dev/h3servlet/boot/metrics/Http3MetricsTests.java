@@ -71,6 +71,9 @@ class Http3MetricsTests {
 			assertThat(open.value()).isZero();
 			assertThat(streams.value()).isZero();
 			assertThat(failures.count()).isZero();
+			assertThat(registry.get("jetty.http3.webtransport.sessions").tags(tags).gauge().value()).isZero();
+			assertThat(registry.get("jetty.http3.webtransport.datagrams.dropped").tags(tags).functionCounter().count())
+				.isZero();
 			report("before any request", registry);
 
 			HttpClient http3 = JettyClients.http3();
