@@ -40,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * WebTransport (draft-02) from headless Chromium's {@code new WebTransport(url)} to a {@link WebTransportServlet} on
- * the netty transport: a bidirectional stream echoed, a unidirectional stream each way, a datagram echoed, and the
+ * the netty transport: a bidirectional stream echoed (blocking streams), a unidirectional stream each way (the server's
+ * opened and written without blocking), a datagram echoed, and the
  * client's close (code and reason) seen by the server. The page reports what the browser got; the endpoint records
  * what the server saw, including that the CONNECT passed the app's filter and reached the servlet as HTTP/3.
  */
@@ -120,10 +121,20 @@ class WebTransportChromiumTests {
 			byte[] received = readAll(stream.getInputStream());
 			String text = new String(received, StandardCharsets.UTF_8);
 			serverSaw.add("stream " + (stream.isBidirectional() ? "bidirectional" : "unidirectional") + ": " + text);
-			WebTransportStream back = stream.isBidirectional() ? stream : session.openUnidirectionalStream();
-			try (OutputStream out = back.getOutputStream()) {
-				out.write(received);
+			if (stream.isBidirectional()) {
+				try (OutputStream out = stream.getOutputStream()) {
+					out.write(received);
+				}
+				return;
 			}
+			// A unidirectional stream goes back through the non-blocking API: opened, written and ended by futures.
+			session.openUnidirectionalStreamAsync()
+				.thenCompose((back) -> back.write(ByteBuffer.wrap(received)).thenCompose((written) -> back.endOutput()))
+				.whenComplete((ended, failure) -> {
+					if (failure != null) {
+						serverSaw.add("uni back failed: " + failure);
+					}
+				});
 		}
 
 		@Override

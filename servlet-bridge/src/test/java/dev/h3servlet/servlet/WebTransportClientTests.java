@@ -19,6 +19,7 @@ import dev.h3servlet.connector.webtransport.WebTransportStream;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
 import dev.h3servlet.test.WebTransportClient;
 import dev.h3servlet.testapp.DeterministicBytes;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,7 +45,11 @@ class WebTransportClientTests {
 			serverSaw.add(request.getMethod() + " " + request.getRequestURI() + " " + request.getProtocol());
 			return new Echo();
 		})
-		.webTransport("/slow-open", (request) -> new SlowOpen()));
+		.webTransport("/slow-open", (request) -> new SlowOpen())
+		.webTransport("/non-blocking", (request) -> new NonBlockingEcho()));
+
+	/** What the non-blocking endpoint saw. */
+	private static final Queue<String> nonBlockingSaw = new ConcurrentLinkedQueue<>();
 
 	/** What the endpoint whose onOpen takes its time saw, in order. */
 	private static final Queue<String> slowOpenSaw = new ConcurrentLinkedQueue<>();
@@ -101,6 +106,25 @@ class WebTransportClientTests {
 		assertThat(slowOpenSaw).contains("stream first");
 	}
 
+	@Test
+	void echoesWithoutBlockingThroughFutures() throws Exception {
+		try (WebTransportClient client = WebTransportClient.open(
+				new InetSocketAddress("127.0.0.1", server.http3Port()), server.certificate().certificate(),
+				"/non-blocking", Duration.ofSeconds(30))) {
+			byte[] large = DeterministicBytes.stream(3 * 1024 * 1024 + 11).readAllBytes();
+			byte[] echoed = client.exchange(large);
+			assertThat(DeterministicBytes.sha256Hex(echoed)).isEqualTo(DeterministicBytes.sha256Hex(large));
+			for (int i = 0; i < 5; i++) {
+				assertThat(new String(client.exchange(("small " + i).getBytes()))).isEqualTo("small " + i);
+			}
+			assertThat(client.exchange(new byte[0])).isEmpty();
+		}
+		assertThat(nonBlockingSaw).filteredOn((event) -> event.startsWith("ended")).hasSize(7);
+		assertThat(nonBlockingSaw).filteredOn((event) -> event.startsWith("ended"))
+			.first()
+			.isEqualTo("ended " + (3 * 1024 * 1024 + 11) + " bytes, on the event loop, the InputStream refused");
+	}
+
 	/** Echoes streams and datagrams, recording what it saw. */
 	static final class Echo implements WebTransportHandler {
 
@@ -129,6 +153,56 @@ class WebTransportClientTests {
 		public void onClose(WebTransportSession session, long code, String reason) {
 			serverSaw.add("close " + code + " " + reason);
 			closed.countDown();
+		}
+
+	}
+
+	/**
+	 * Echoes each stream with read(), write() and endOutput() alone, each read chained to the last write's completion
+	 * (the client's flow control follows); onStream returns at once.
+	 */
+	static final class NonBlockingEcho implements WebTransportHandler {
+
+		@Override
+		public void onOpen(WebTransportSession session) {
+		}
+
+		@Override
+		public void onStream(WebTransportSession session, WebTransportStream stream) {
+			echo(stream, 0);
+		}
+
+		private static void echo(WebTransportStream stream, long count) {
+			stream.read().thenCompose((bytes) -> {
+				if (bytes == null) {
+					nonBlockingSaw.add("ended " + count + " bytes, " + ((Thread.currentThread() instanceof FastThreadLocalThread)
+							? "on the event loop" : "on " + Thread.currentThread().getName()) + ", " + refused(stream));
+					return stream.endOutput().thenApply((ended) -> -1);
+				}
+				int size = bytes.remaining();
+				return stream.write(bytes).thenApply((written) -> size);
+			}).whenComplete((size, failure) -> {
+				if (failure != null) {
+					nonBlockingSaw.add("failed " + failure);
+					stream.close();
+				}
+				else if (size >= 0) {
+					echo(stream, count + size);
+				}
+			});
+		}
+
+		private static String refused(WebTransportStream stream) {
+			try {
+				stream.getInputStream().read();
+				return "the InputStream read";
+			}
+			catch (IllegalStateException ex) {
+				return "the InputStream refused";
+			}
+			catch (IOException ex) {
+				return "the InputStream failed: " + ex;
+			}
 		}
 
 	}

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -177,50 +179,77 @@ final class NettyWebTransportSession implements WebTransportSession {
 
 	@Override
 	public WebTransportStream openBidirectionalStream() throws IOException {
-		return open(QuicStreamType.BIDIRECTIONAL);
+		return await(openStream(QuicStreamType.BIDIRECTIONAL));
 	}
 
 	@Override
 	public WebTransportStream openUnidirectionalStream() throws IOException {
-		return open(QuicStreamType.UNIDIRECTIONAL);
+		return await(openStream(QuicStreamType.UNIDIRECTIONAL));
 	}
 
-	private WebTransportStream open(QuicStreamType type) throws IOException {
-		if (this.ended.get()) {
-			throw new EofException("WebTransport session " + id() + " has ended");
-		}
-		boolean bidirectional = type == QuicStreamType.BIDIRECTIONAL;
-		NettyWebTransportStream[] opened = new NettyWebTransportStream[1];
-		Future<QuicStreamChannel> future = this.connection.channel()
-			.createStream(type, new ChannelInitializer<QuicStreamChannel>() {
+	@Override
+	public CompletableFuture<WebTransportStream> openBidirectionalStreamAsync() {
+		return openStream(QuicStreamType.BIDIRECTIONAL);
+	}
 
-				@Override
-				protected void initChannel(QuicStreamChannel channel) {
-					opened[0] = new NettyWebTransportStream(NettyWebTransportSession.this, channel, bidirectional, true,
-						false);
-					channel.pipeline().addLast(opened[0].input());
-				}
+	@Override
+	public CompletableFuture<WebTransportStream> openUnidirectionalStreamAsync() {
+		return openStream(QuicStreamType.UNIDIRECTIONAL);
+	}
 
-			});
+	private WebTransportStream await(CompletableFuture<WebTransportStream> opening) throws IOException {
 		try {
-			future.await();
+			return opening.get();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new InterruptedIOException("Interrupted opening a stream of WebTransport session " + id());
 		}
-		if (!future.isSuccess()) {
-			throw new EofException(future.cause());
+		catch (ExecutionException ex) {
+			throw (ex.getCause() instanceof IOException failure) ? failure : new EofException(ex.getCause());
 		}
-		QuicStreamChannel channel = future.getNow();
-		NettyWebTransportStream stream = opened[0];
-		this.streams.add(stream);
-		ByteBuf header = channel.alloc().buffer(16);
-		WebTransportWire.writeVarint(header, bidirectional ? WebTransportWire.BIDIRECTIONAL_STREAM_SIGNAL
-				: WebTransportWire.UNIDIRECTIONAL_STREAM_TYPE);
-		WebTransportWire.writeVarint(header, id());
-		channel.writeAndFlush(header);
-		return stream;
+	}
+
+	/** Opens a stream and sends its header (the signal or type, then the session id); completes on the event loop. */
+	private CompletableFuture<WebTransportStream> openStream(QuicStreamType type) {
+		CompletableFuture<WebTransportStream> opened = new CompletableFuture<>();
+		if (this.ended.get()) {
+			opened.completeExceptionally(new EofException("WebTransport session " + id() + " has ended"));
+			return opened;
+		}
+		boolean bidirectional = type == QuicStreamType.BIDIRECTIONAL;
+		NettyWebTransportStream[] stream = new NettyWebTransportStream[1];
+		this.connection.channel().createStream(type, new ChannelInitializer<QuicStreamChannel>() {
+
+			@Override
+			protected void initChannel(QuicStreamChannel channel) {
+				stream[0] = new NettyWebTransportStream(NettyWebTransportSession.this, channel, bidirectional, true,
+						false);
+				channel.pipeline().addLast(stream[0].input());
+			}
+
+		}).addListener((Future<QuicStreamChannel> creation) -> {
+			if (!creation.isSuccess()) {
+				opened.completeExceptionally(new EofException(creation.cause()));
+				return;
+			}
+			QuicStreamChannel channel = creation.getNow();
+			this.streams.add(stream[0]);
+			ByteBuf header = channel.alloc().buffer(16);
+			WebTransportWire.writeVarint(header, bidirectional ? WebTransportWire.BIDIRECTIONAL_STREAM_SIGNAL
+					: WebTransportWire.UNIDIRECTIONAL_STREAM_TYPE);
+			WebTransportWire.writeVarint(header, id());
+			channel.writeAndFlush(header);
+			if (this.ended.get()) {
+				// The session ended while the stream was being made: it goes with it.
+				this.streams.remove(stream[0]);
+				stream[0].reset();
+				opened.completeExceptionally(new EofException("WebTransport session " + id() + " has ended"));
+				return;
+			}
+			opened.complete(stream[0]);
+		});
+		return opened;
 	}
 
 	@Override

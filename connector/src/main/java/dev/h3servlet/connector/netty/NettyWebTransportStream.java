@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.h3servlet.connector.webtransport.WebTransportStream;
 import io.netty.buffer.ByteBuf;
@@ -20,9 +24,11 @@ import io.netty.util.ReferenceCountUtil;
 import org.eclipse.jetty.io.EofException;
 
 /**
- * A WebTransport stream over one QUIC stream channel, as blocking streams: its {@link Input} handler (the last one on
- * the channel's pipeline) queues what arrives and reads from quiche only when the queue is empty and a reader waits,
- * so the client's flow control follows the application's reading; a write waits until quiche has taken the bytes.
+ * A WebTransport stream over one QUIC stream channel: its {@link Input} handler (the last one on the channel's
+ * pipeline) queues what arrives and reads from quiche only while less than {@link #READ_AHEAD} is queued, so the
+ * client's flow control follows the application's reading. The queue is taken either by the blocking
+ * {@link StreamInput} or by {@link #read()} (served on the event loop); a blocking write waits until quiche has taken
+ * the bytes, a non-blocking one returns that wait as a future.
  */
 final class NettyWebTransportStream implements WebTransportStream {
 
@@ -58,6 +64,17 @@ final class NettyWebTransportStream implements WebTransportStream {
 	private final AtomicLong queued = new AtomicLong();
 
 	private final boolean clients;
+
+	/** How each direction is used, once it is: blocking streams or futures, never both. */
+	private final AtomicReference<Use> inputUse = new AtomicReference<>();
+
+	private final AtomicReference<Use> outputUse = new AtomicReference<>();
+
+	/** The non-blocking read waiting for bytes (event loop only). */
+	private CompletableFuture<ByteBuffer> pendingRead;
+
+	/** What ended non-blocking reading: {@link #END} or the failure (event loop only). */
+	private Object readingEnded;
 
 	NettyWebTransportStream(NettyWebTransportSession session, QuicStreamChannel channel, boolean readable,
 			boolean writable, boolean clients) {
@@ -104,6 +121,122 @@ final class NettyWebTransportStream implements WebTransportStream {
 	}
 
 	@Override
+	public CompletableFuture<ByteBuffer> read() {
+		use(this.inputUse, Use.FUTURES, "read");
+		CompletableFuture<ByteBuffer> next = new CompletableFuture<>();
+		if (!this.readable) {
+			next.complete(null);
+			return next;
+		}
+		// Always a task of its own, even on the event loop: a read chained to the last one's completion does not nest.
+		this.channel.eventLoop().execute(() -> {
+			if (this.pendingRead != null) {
+				next.completeExceptionally(new IllegalStateException("A read of " + this + " is still pending"));
+				return;
+			}
+			this.pendingRead = next;
+			serveRead();
+		});
+		return next;
+	}
+
+	/** Hands the first of what is queued to the pending non-blocking read, if any (event loop). */
+	private void serveRead() {
+		CompletableFuture<ByteBuffer> next = this.pendingRead;
+		if (next == null) {
+			return;
+		}
+		Object item = (this.readingEnded != null) ? this.readingEnded : this.received.poll();
+		if (item == null) {
+			this.channel.read();
+			return;
+		}
+		this.pendingRead = null;
+		if (item == END) {
+			this.readingEnded = END;
+			this.inputEnded = true;
+			next.complete(null);
+		}
+		else if (item instanceof Throwable failure) {
+			this.readingEnded = failure;
+			next.completeExceptionally((failure instanceof IOException) ? failure : new EofException(failure));
+		}
+		else {
+			ByteBuf bytes = (ByteBuf) item;
+			int count = bytes.readableBytes();
+			ByteBuffer copy = ByteBuffer.allocate(count);
+			bytes.readBytes(copy);
+			bytes.release();
+			taken(count);
+			next.complete(copy.flip());
+		}
+	}
+
+	@Override
+	public CompletableFuture<Void> write(ByteBuffer bytes) {
+		if (!this.writable) {
+			throw new IllegalStateException("WebTransport stream " + id() + " is unidirectional from the client");
+		}
+		use(this.outputUse, Use.FUTURES, "write");
+		if (this.outputEnded) {
+			return CompletableFuture.failedFuture(new EofException(this + " is closed for sending"));
+		}
+		ByteBuf buffer = this.channel.alloc().buffer(bytes.remaining()).writeBytes(bytes);
+		return completion(this.channel.writeAndFlush(buffer));
+	}
+
+	@Override
+	public CompletableFuture<Void> endOutput() {
+		if (!this.writable) {
+			throw new IllegalStateException("WebTransport stream " + id() + " is unidirectional from the client");
+		}
+		if (this.outputEnded) {
+			return CompletableFuture.completedFuture(null);
+		}
+		this.outputEnded = true;
+		return completion(this.channel.shutdownOutput());
+	}
+
+	private static CompletableFuture<Void> completion(ChannelFuture future) {
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		future.addListener((ignored) -> {
+			if (future.isSuccess()) {
+				done.complete(null);
+			}
+			else {
+				done.completeExceptionally(new EofException(future.cause()));
+			}
+		});
+		return done;
+	}
+
+	private void use(AtomicReference<Use> direction, Use use, String what) {
+		Use was = direction.compareAndExchange(null, use);
+		if (was != null && was != use) {
+			throw new IllegalStateException("Cannot " + what + " " + this + ((use == Use.FUTURES)
+					? " without blocking: it is used through its blocking stream" : " through a blocking stream: it is used"
+							+ " without blocking"));
+		}
+	}
+
+	/**
+	 * The application took {@code count} queued bytes: if reading from quiche had stopped at the read-ahead limit, it
+	 * goes on.
+	 */
+	private void taken(int count) {
+		long left = this.queued.addAndGet(-count);
+		if (left + count >= READ_AHEAD && left < READ_AHEAD) {
+			readMore();
+		}
+	}
+
+	/** Something was queued for the application (event loop). */
+	private void queuedOne(Object item) {
+		this.received.add(item);
+		serveRead();
+	}
+
+	@Override
 	public void close() {
 		if (!this.closed.compareAndSet(false, true)) {
 			return;
@@ -118,6 +251,7 @@ final class NettyWebTransportStream implements WebTransportStream {
 			this.channel.shutdownInput(Http3ErrorCodes.H3_NO_ERROR);
 		}
 		release();
+		failReads(new EofException(this + " was closed"));
 	}
 
 	/** The session ended: what is still open is reset (H3_CONNECT_ERROR, as quiche does for an orphaned stream). */
@@ -130,7 +264,20 @@ final class NettyWebTransportStream implements WebTransportStream {
 			}
 			// What the application did not read is thrown away; a reader still waiting learns why.
 			release();
-			this.received.add(new EofException("WebTransport session " + this.session.id() + " ended"));
+			failReads(new EofException("WebTransport session " + this.session.id() + " ended"));
+		}
+	}
+
+	/** A reader still waiting, blocked or with a future, and any later read, learn why there is nothing more. */
+	private void failReads(IOException why) {
+		this.received.add(why);
+		if (this.inputUse.get() == Use.FUTURES) {
+			try {
+				this.channel.eventLoop().execute(this::serveRead);
+			}
+			catch (RejectedExecutionException ex) {
+				// The event loop is gone with the server: so is whatever chained to the read.
+			}
 		}
 	}
 
@@ -170,7 +317,7 @@ final class NettyWebTransportStream implements WebTransportStream {
 			}
 			if (bytes.isReadable()) {
 				NettyWebTransportStream.this.queued.addAndGet(bytes.readableBytes());
-				NettyWebTransportStream.this.received.add(bytes);
+				queuedOne(bytes);
 			}
 			else {
 				bytes.release();
@@ -188,7 +335,7 @@ final class NettyWebTransportStream implements WebTransportStream {
 		@Override
 		public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
 			if (event instanceof ChannelInputShutdownReadComplete) {
-				NettyWebTransportStream.this.received.add(END);
+				queuedOne(END);
 			}
 			ctx.fireUserEventTriggered(event);
 		}
@@ -196,15 +343,21 @@ final class NettyWebTransportStream implements WebTransportStream {
 		@Override
 		public void exceptionCaught(ChannelHandlerContext ctx, Throwable failure) {
 			// A reset by the client (QuicStreamResetException), or quiche failing the stream.
-			NettyWebTransportStream.this.received.add(new EofException(failure));
+			queuedOne(new EofException(failure));
 		}
 
 		@Override
 		public void channelInactive(ChannelHandlerContext ctx) {
-			NettyWebTransportStream.this.received.add(END);
+			queuedOne(END);
 			NettyWebTransportStream.this.session.streamClosed(NettyWebTransportStream.this);
 			ctx.fireChannelInactive();
 		}
+
+	}
+
+	private enum Use {
+
+		STREAMS, FUTURES
 
 	}
 
@@ -227,6 +380,7 @@ final class NettyWebTransportStream implements WebTransportStream {
 			if (length == 0) {
 				return 0;
 			}
+			use(NettyWebTransportStream.this.inputUse, Use.STREAMS, "read");
 			while (this.current == null || !this.current.isReadable()) {
 				if (this.current != null) {
 					this.current.release();
@@ -258,11 +412,7 @@ final class NettyWebTransportStream implements WebTransportStream {
 				}
 				else {
 					this.current = (ByteBuf) next;
-					long left = NettyWebTransportStream.this.queued.addAndGet(-this.current.readableBytes());
-					if (left + this.current.readableBytes() >= READ_AHEAD && left < READ_AHEAD) {
-						// Reading had stopped at the read-ahead limit: on again.
-						readMore();
-					}
+					taken(this.current.readableBytes());
 				}
 			}
 			int count = Math.min(length, this.current.readableBytes());
@@ -298,6 +448,7 @@ final class NettyWebTransportStream implements WebTransportStream {
 			if (length == 0) {
 				return;
 			}
+			use(NettyWebTransportStream.this.outputUse, Use.STREAMS, "write");
 			failIfFailed();
 			ByteBuf buffer = NettyWebTransportStream.this.channel.alloc().buffer(length).writeBytes(bytes, offset, length);
 			this.lastWrite = NettyWebTransportStream.this.channel.writeAndFlush(buffer);

@@ -2,6 +2,7 @@ package dev.h3servlet.connector.webtransport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 
 /** An open WebTransport session: its streams and datagrams with one client. Thread-safe. */
 public interface WebTransportSession {
@@ -29,6 +30,15 @@ public interface WebTransportSession {
 	 * @throws IOException if the session or its connection is closed
 	 */
 	WebTransportStream openUnidirectionalStream() throws IOException;
+
+	/**
+	 * Opens a bidirectional stream to the client without blocking; the future completes on the transport's event loop
+	 * (see {@link WebTransportStream}), or fails with an {@link IOException} if the session or connection is closed.
+	 */
+	CompletableFuture<WebTransportStream> openBidirectionalStreamAsync();
+
+	/** Opens a unidirectional stream to the client without blocking, as {@link #openBidirectionalStreamAsync()}. */
+	CompletableFuture<WebTransportStream> openUnidirectionalStreamAsync();
 
 	/**
 	 * Sends a datagram, unreliably.
