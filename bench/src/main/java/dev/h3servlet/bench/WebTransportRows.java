@@ -63,6 +63,7 @@ public final class WebTransportRows {
 			.port(0)
 			.http3(Http3Settings.builder().webTransportEnabled(true).build())
 			.webTransport("/echo", (request) -> new Echo())
+			.webTransport("/echo-futures", (request) -> new FuturesEcho())
 			.server((jetty) -> {
 				ServletContextHandler context = jetty.getDescendant(ServletContextHandler.class);
 				context.insertHandler(WebSocketUpgradeHandler.from(jetty, context,
@@ -95,6 +96,14 @@ public final class WebTransportRows {
 			finally {
 				webSocket.close();
 			}
+		}
+		try (WebTransportClient futures = WebTransportClient.open(new InetSocketAddress("127.0.0.1", port),
+				certificate.certificate(), "/echo-futures", Duration.ofSeconds(30))) {
+			streamRoundTrips(futures, 1);
+			double streams = streamRoundTrips(futures, seconds);
+			double megabytes = streamThroughput(futures);
+			System.out.printf("WebTransport echo without blocking (read/write futures): new stream %.0f round "
+					+ "trips/s, echo of %d MiB %.1f MB/s%n", streams, LARGE >> 20, megabytes);
 		}
 		finally {
 			server.stop();
@@ -177,6 +186,34 @@ public final class WebTransportRows {
 		@Override
 		public void onDatagram(WebTransportSession session, ByteBuffer datagram) {
 			session.sendDatagram(datagram);
+		}
+
+	}
+
+	/** Echoes each WebTransport stream through the non-blocking API: each read chained to the last write's end. */
+	static final class FuturesEcho implements WebTransportHandler {
+
+		@Override
+		public void onOpen(WebTransportSession session) {
+		}
+
+		@Override
+		public void onStream(WebTransportSession session, WebTransportStream stream) {
+			echo(stream);
+		}
+
+		private static void echo(WebTransportStream stream) {
+			stream.read()
+				.thenCompose((bytes) -> (bytes == null) ? stream.endOutput().thenApply((ended) -> false)
+						: stream.write(bytes).thenApply((written) -> true))
+				.whenComplete((more, failure) -> {
+					if (failure != null) {
+						stream.close();
+					}
+					else if (more) {
+						echo(stream);
+					}
+				});
 		}
 
 	}

@@ -13,8 +13,9 @@ import java.util.concurrent.CompletableFuture;
  * while the client's flow control or the connection holds them back. Call them from the handler's threads (or virtual
  * threads), never from the transport's event loop.</li>
  * <li>{@link #read()}, {@link #write(ByteBuffer)} and {@link #endOutput()} return at once with a future. The futures
- * complete on the transport's event loop, and so do the actions chained to them without an executor: those must not
- * block (chain with {@code thenApplyAsync(action, executor)} for ones that do).</li>
+ * complete on the transport's event loop, so the actions chained to them without an executor run there (or on the
+ * chaining thread, if the future has completed already): those must not block (chain with
+ * {@code thenApplyAsync(action, executor)} for ones that do).</li>
  * </ul>
  * Each direction is used one way or the other: a stream read through its {@code InputStream} cannot be
  * {@link #read()}, nor can one written through its {@code OutputStream} be {@link #write(ByteBuffer) written} to.
