@@ -62,16 +62,20 @@ public final class WebTransportClient implements AutoCloseable {
 
 	private final QuicStreamChannel connectStream;
 
+	/** Completed when the server ends its side of the CONNECT stream. */
+	private final CompletableFuture<Void> connectEnded;
+
 	private final Duration timeout;
 
 	private final BlockingQueue<byte[]> datagrams = new LinkedBlockingQueue<>();
 
 	private WebTransportClient(EventLoopGroup group, Channel datagramChannel, QuicChannel quicChannel,
-			QuicStreamChannel connectStream, Duration timeout) {
+			QuicStreamChannel connectStream, CompletableFuture<Void> connectEnded, Duration timeout) {
 		this.group = group;
 		this.datagramChannel = datagramChannel;
 		this.quicChannel = quicChannel;
 		this.connectStream = connectStream;
+		this.connectEnded = connectEnded;
 		this.timeout = timeout;
 	}
 
@@ -118,7 +122,8 @@ public final class WebTransportClient implements AutoCloseable {
 				.remoteAddress(server)
 				.connect(), timeout, "complete the QUIC handshake with " + server).getNow();
 			CompletableFuture<Integer> status = new CompletableFuture<>();
-			QuicStreamChannel connect = await(Http3.newRequestStream(quicChannel, new ConnectStreamHandler(status)),
+			ConnectStreamHandler connectHandler = new ConnectStreamHandler(status);
+			QuicStreamChannel connect = await(Http3.newRequestStream(quicChannel, connectHandler),
 					timeout, "open the CONNECT stream").getNow();
 			DefaultHttp3Headers headers = new DefaultHttp3Headers();
 			headers.method("CONNECT")
@@ -133,7 +138,8 @@ public final class WebTransportClient implements AutoCloseable {
 			if (answered != 200) {
 				throw new IOException("The server answered the WebTransport CONNECT of " + path + " with " + answered);
 			}
-			WebTransportClient client = new WebTransportClient(group, datagramChannel, quicChannel, connect, timeout);
+			WebTransportClient client = new WebTransportClient(group, datagramChannel, quicChannel, connect,
+					connectHandler.ended, timeout);
 			datagrams.drainTo(client.datagrams);
 			client.quicChannel.pipeline().get(DatagramReceiver.class).target = client.datagrams;
 			return client;
@@ -194,7 +200,10 @@ public final class WebTransportClient implements AutoCloseable {
 		return this.datagrams.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
-	/** Closes the session: CLOSE_WEBTRANSPORT_SESSION with the code and reason, then the end of the CONNECT stream. */
+	/**
+	 * Closes the session: CLOSE_WEBTRANSPORT_SESSION with the code and reason, then the end of the CONNECT stream; waits
+	 * for the server to end its side of the CONNECT stream (draft-02: each side ends it once the session is closed).
+	 */
 	public void closeSession(int code, String reason) throws IOException {
 		byte[] text = reason.getBytes(StandardCharsets.UTF_8);
 		ByteBuf capsule = Unpooled.buffer();
@@ -204,6 +213,7 @@ public final class WebTransportClient implements AutoCloseable {
 		capsule.writeBytes(text);
 		await(this.connectStream.writeAndFlush(new DefaultHttp3DataFrame(capsule)), this.timeout, "send the close");
 		await(this.connectStream.shutdownOutput(), this.timeout, "end the CONNECT stream");
+		get(this.connectEnded, this.timeout, "see the server end the CONNECT stream");
 	}
 
 	@Override
@@ -284,6 +294,9 @@ public final class WebTransportClient implements AutoCloseable {
 
 		private final CompletableFuture<Integer> status;
 
+		/** Completed when the server ends its side of the CONNECT stream. */
+		private final CompletableFuture<Void> ended = new CompletableFuture<>();
+
 		ConnectStreamHandler(CompletableFuture<Integer> status) {
 			this.status = status;
 		}
@@ -302,11 +315,13 @@ public final class WebTransportClient implements AutoCloseable {
 		@Override
 		protected void channelInputClosed(ChannelHandlerContext ctx) {
 			this.status.complete(-1);
+			this.ended.complete(null);
 		}
 
 		@Override
 		public void channelInactive(ChannelHandlerContext ctx) {
 			this.status.complete(-1);
+			this.ended.complete(null);
 			ctx.fireChannelInactive();
 		}
 

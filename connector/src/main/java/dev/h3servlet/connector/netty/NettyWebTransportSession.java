@@ -407,7 +407,10 @@ final class NettyWebTransportSession implements WebTransportSession {
 			end(code, reason);
 			if (!NettyWebTransportSession.this.closeSent) {
 				NettyWebTransportSession.this.closeSent = true;
-				NettyWebTransportSession.this.connectStream.shutdownOutput();
+				// In a task of its own: ended from within the handling of the client's capsule or FIN, the stream
+				// never sent its FIN (the Netty HTTP/3 client waited for it in vain, every time).
+				QuicStreamChannel stream = NettyWebTransportSession.this.connectStream;
+				stream.eventLoop().execute(stream::shutdownOutput);
 			}
 		}
 

@@ -199,7 +199,29 @@ final class NettyWebTransportStream implements WebTransportStream {
 			return CompletableFuture.completedFuture(null);
 		}
 		this.outputEnded = true;
-		return completion(this.channel.shutdownOutput());
+		CompletableFuture<Void> ended = new CompletableFuture<>();
+		inTaskOfItsOwn(() -> completion(this.channel.shutdownOutput()).whenComplete((done, failure) -> {
+			if (failure != null) {
+				ended.completeExceptionally(failure);
+			}
+			else {
+				ended.complete(null);
+			}
+		}));
+		return ended;
+	}
+
+	/**
+	 * Runs what ends a side of the stream in a task of the event loop: from within a pipeline event (the client's FIN,
+	 * a write's completion), Netty's QUIC stream now and then never sent the FIN asked for (see {@link #queuedOne}).
+	 */
+	private void inTaskOfItsOwn(Runnable operation) {
+		try {
+			this.channel.eventLoop().execute(operation);
+		}
+		catch (RejectedExecutionException ex) {
+			// The event loop is gone with the server, and the stream with it.
+		}
 	}
 
 	private static CompletableFuture<Void> completion(ChannelFuture future) {
@@ -251,15 +273,19 @@ final class NettyWebTransportStream implements WebTransportStream {
 		if (!this.closed.compareAndSet(false, true)) {
 			return;
 		}
-		if (!this.outputEnded) {
-			this.outputEnded = true;
-			this.channel.shutdownOutput();
-		}
-		if (!this.inputEnded) {
-			this.inputEnded = true;
-			// STOP_SENDING: what the client still sends is not wanted.
-			this.channel.shutdownInput(Http3ErrorCodes.H3_NO_ERROR);
-		}
+		boolean endOutput = !this.outputEnded;
+		boolean stopInput = !this.inputEnded;
+		this.outputEnded = true;
+		this.inputEnded = true;
+		inTaskOfItsOwn(() -> {
+			if (endOutput) {
+				this.channel.shutdownOutput();
+			}
+			if (stopInput) {
+				// STOP_SENDING: what the client still sends is not wanted.
+				this.channel.shutdownInput(Http3ErrorCodes.H3_NO_ERROR);
+			}
+		});
 		release();
 		failReads(new EofException(this + " was closed"));
 	}
