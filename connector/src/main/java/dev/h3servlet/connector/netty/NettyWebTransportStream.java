@@ -212,8 +212,8 @@ final class NettyWebTransportStream implements WebTransportStream {
 	}
 
 	/**
-	 * Runs what ends a side of the stream in a task of the event loop: from within a pipeline event (the client's FIN,
-	 * a write's completion), Netty's QUIC stream now and then never sent the FIN asked for. See
+	 * Runs what ends a side of the stream in a task of the event loop: from within a pipeline event (the handling of
+	 * the client's FIN, for one), Netty's QUIC stream now and then never sent the FIN asked for. See
 	 * docs/workarounds/netty-quic-fin-inside-stream-event.md.
 	 */
 	private void inTaskOfItsOwn(Runnable operation) {
