@@ -1,6 +1,5 @@
 package dev.h3servlet.test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +23,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
 import io.netty.handler.codec.http3.DefaultHttp3Headers;
@@ -39,7 +37,6 @@ import io.netty.handler.codec.http3.Http3Settings;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import static dev.h3servlet.test.NettyFutures.await;
@@ -170,16 +167,16 @@ public final class WebTransportClient implements AutoCloseable {
 	 * Opens a bidirectional stream, sends the bytes and its end, and returns what the server sent back until its end.
 	 */
 	public byte[] exchange(byte[] bytes) throws IOException {
-		CompletableFuture<byte[]> answer = new CompletableFuture<>();
-		QuicStreamChannel stream = await(this.quicChannel.createStream(QuicStreamType.BIDIRECTIONAL,
-				new Collector(answer)), this.timeout, "open a stream").getNow();
+		QuicStreamAnswer answer = new QuicStreamAnswer();
+		QuicStreamChannel stream = await(this.quicChannel.createStream(QuicStreamType.BIDIRECTIONAL, answer),
+				this.timeout, "open a stream").getNow();
 		ByteBuf out = stream.alloc().buffer(bytes.length + 16);
 		writeVarint(out, 0x41);
 		writeVarint(out, sessionId());
 		out.writeBytes(bytes);
 		await(stream.writeAndFlush(out), this.timeout, "send on a stream");
 		await(stream.shutdownOutput(), this.timeout, "end a stream");
-		return get(answer, this.timeout, "read the server's answer on stream " + stream.streamId());
+		return get(answer.answer(), this.timeout, "read the server's answer on stream " + stream.streamId());
 	}
 
 	/** Sends a datagram (the session's quarter stream id, then the payload). */
@@ -322,47 +319,6 @@ public final class WebTransportClient implements AutoCloseable {
 		public void channelInactive(ChannelHandlerContext ctx) {
 			this.status.complete(-1);
 			this.ended.complete(null);
-			ctx.fireChannelInactive();
-		}
-
-	}
-
-	/** A bidirectional stream's answer, to its end. */
-	private static final class Collector extends ChannelInboundHandlerAdapter {
-
-		private final CompletableFuture<byte[]> answer;
-
-		private final ByteArrayOutputStream received = new ByteArrayOutputStream();
-
-		Collector(CompletableFuture<byte[]> answer) {
-			this.answer = answer;
-		}
-
-		@Override
-		public void channelRead(ChannelHandlerContext ctx, Object msg) {
-			ByteBuf bytes = (ByteBuf) msg;
-			byte[] chunk = new byte[bytes.readableBytes()];
-			bytes.readBytes(chunk);
-			this.received.write(chunk, 0, chunk.length);
-			ReferenceCountUtil.release(msg);
-		}
-
-		@Override
-		public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-			if (event instanceof ChannelInputShutdownReadComplete) {
-				this.answer.complete(this.received.toByteArray());
-			}
-			ctx.fireUserEventTriggered(event);
-		}
-
-		@Override
-		public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-			this.answer.completeExceptionally(cause);
-		}
-
-		@Override
-		public void channelInactive(ChannelHandlerContext ctx) {
-			this.answer.completeExceptionally(new IOException("Stream closed before its end"));
 			ctx.fireChannelInactive();
 		}
 

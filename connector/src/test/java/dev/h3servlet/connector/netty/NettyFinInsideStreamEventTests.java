@@ -1,15 +1,13 @@
 package dev.h3servlet.connector.netty;
 
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.h3servlet.test.QuicStreamAnswer;
 import dev.h3servlet.test.TestCertificate;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,6 +18,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
@@ -27,8 +26,6 @@ import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
-import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
-import io.netty.util.ReferenceCountUtil;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -118,14 +115,13 @@ class NettyFinInsideStreamEventTests {
 			int hung = 0;
 			int run = 0;
 			for (; run < STREAMS && hung < 3; run++) {
-				CompletableFuture<byte[]> answer = new CompletableFuture<>();
-				QuicStreamChannel stream = connection
-					.createStream(QuicStreamType.BIDIRECTIONAL, new Collector(answer))
+				QuicStreamAnswer answer = new QuicStreamAnswer();
+				QuicStreamChannel stream = connection.createStream(QuicStreamType.BIDIRECTIONAL, answer)
 					.get(10, TimeUnit.SECONDS);
 				stream.writeAndFlush(stream.alloc().buffer(32).writeZero(32)).sync();
 				stream.shutdownOutput().sync();
 				try {
-					assertThat(answer.get(2, TimeUnit.SECONDS)).hasSize(32);
+					assertThat(answer.answer().get(2, TimeUnit.SECONDS)).hasSize(32);
 				}
 				catch (TimeoutException ex) {
 					hung++;
@@ -168,36 +164,6 @@ class NettyFinInsideStreamEventTests {
 				else {
 					stream.shutdownOutput();
 				}
-			}
-			ctx.fireUserEventTriggered(event);
-		}
-
-	}
-
-	/** The client's side of a stream: what the server sends, complete at its FIN. */
-	private static final class Collector extends ChannelInboundHandlerAdapter {
-
-		private final CompletableFuture<byte[]> answer;
-
-		private final ByteArrayOutputStream received = new ByteArrayOutputStream();
-
-		Collector(CompletableFuture<byte[]> answer) {
-			this.answer = answer;
-		}
-
-		@Override
-		public void channelRead(ChannelHandlerContext ctx, Object msg) {
-			ByteBuf bytes = (ByteBuf) msg;
-			byte[] chunk = new byte[bytes.readableBytes()];
-			bytes.readBytes(chunk);
-			this.received.write(chunk, 0, chunk.length);
-			ReferenceCountUtil.release(msg);
-		}
-
-		@Override
-		public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-			if (event instanceof ChannelInputShutdownReadComplete) {
-				this.answer.complete(this.received.toByteArray());
 			}
 			ctx.fireUserEventTriggered(event);
 		}
