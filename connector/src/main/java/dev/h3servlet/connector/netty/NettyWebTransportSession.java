@@ -198,6 +198,11 @@ final class NettyWebTransportSession implements WebTransportSession {
 	}
 
 	private WebTransportStream await(CompletableFuture<WebTransportStream> opening) throws IOException {
+		if (this.connection.channel().eventLoop().inEventLoop()) {
+			// The stream is made on this very thread: waiting here would wait for ever.
+			throw new IllegalStateException("Opening a stream of " + this + " blocks: not on the transport's event "
+					+ "loop (a future's callback, say); use open...StreamAsync() there");
+		}
 		try {
 			return opening.get();
 		}

@@ -431,6 +431,11 @@ final class NettyWebTransportStream implements WebTransportStream {
 				}
 				Object next = NettyWebTransportStream.this.received.poll();
 				if (next == null) {
+					if (NettyWebTransportStream.this.channel.eventLoop().inEventLoop()) {
+						// The bytes would come on this very thread: waiting here would wait for ever.
+						throw new IllegalStateException("Reading " + NettyWebTransportStream.this + "'s InputStream "
+								+ "blocks: not on the transport's event loop (a future's callback, say); use read()");
+					}
 					readMore();
 					try {
 						next = NettyWebTransportStream.this.received.take();
