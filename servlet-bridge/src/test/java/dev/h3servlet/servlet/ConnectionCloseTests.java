@@ -1,15 +1,16 @@
 package dev.h3servlet.servlet;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.test.Await;
 import dev.h3servlet.test.JettyClientsExtension;
 import dev.h3servlet.test.RawHttp3Client;
 import dev.h3servlet.test.RawHttp3ClientExtension;
@@ -103,12 +104,8 @@ class ConnectionCloseTests {
 	}
 
 	/** Waits up to 30 s for the condition, checking every 10 ms. */
-	private static void awaitCondition(BooleanSupplier condition) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-		while (!condition.getAsBoolean()) {
-			assertThat(System.nanoTime()).as("condition not met within 30 s").isLessThan(deadline);
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-		}
+	private static void awaitCondition(BooleanSupplier condition) throws InterruptedException {
+		assertThat(Await.until(condition, Duration.ofSeconds(30))).as("condition not met within 30 s").isTrue();
 	}
 
 	static class ConnectionServlet extends HttpServlet {

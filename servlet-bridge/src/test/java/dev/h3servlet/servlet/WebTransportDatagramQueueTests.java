@@ -16,6 +16,7 @@ import dev.h3servlet.connector.Http3Settings;
 import dev.h3servlet.connector.webtransport.WebTransportHandler;
 import dev.h3servlet.connector.webtransport.WebTransportSession;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.test.Await;
 import dev.h3servlet.test.WebTransportClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -84,14 +85,7 @@ class WebTransportDatagramQueueTests {
 	}
 
 	private static boolean await(BooleanSupplier condition) throws InterruptedException {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				return false;
-			}
-			Thread.sleep(10);
-		}
-		return true;
+		return Await.until(condition, Duration.ofSeconds(10));
 	}
 
 	/** Each onDatagram blocks until the test lets it go; a datagram that says "after" is echoed. */

@@ -21,6 +21,7 @@ import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.it.faults.AbortingExchange.Kind;
 import dev.h3servlet.servlet.Http3ServletServer;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.test.Await;
 import dev.h3servlet.test.NettyHttp3Client;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -315,14 +316,7 @@ class AbortedStreamsTests {
 	}
 
 	private static boolean await(BooleanSupplier condition, Duration wait) throws InterruptedException {
-		long deadline = System.nanoTime() + wait.toNanos();
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				return false;
-			}
-			Thread.sleep(20);
-		}
-		return true;
+		return Await.until(condition, wait);
 	}
 
 	/** For a failure's diagnosis: the threads that used more than 20% of a core over a second, and where they are. */

@@ -18,10 +18,11 @@ import dev.h3servlet.connector.Http3Connector;
 import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.servlet.Http3ServletServer;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
-import dev.h3servlet.testapp.DeterministicBytes;
+import dev.h3servlet.test.Await;
 import dev.h3servlet.test.NettyHttp3Client;
 import dev.h3servlet.test.NettyHttp3Client.Response;
 import dev.h3servlet.test.RawHttp3Client;
+import dev.h3servlet.testapp.DeterministicBytes;
 import io.netty.handler.codec.http3.Http3ClientConnectionHandler;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -197,14 +198,7 @@ class GracefulShutdownTests {
 	}
 
 	private static boolean await(BooleanSupplier condition) throws InterruptedException {
-		long deadline = System.nanoTime() + WAIT.toNanos();
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				return false;
-			}
-			Thread.sleep(10);
-		}
-		return true;
+		return Await.until(condition, WAIT);
 	}
 
 	/** Holds every request until released, then answers with a fixed body. */

@@ -20,6 +20,7 @@ import dev.h3servlet.connector.testing.TestTransport;
 import dev.h3servlet.it.faults.AbortingExchange.Kind;
 import dev.h3servlet.servlet.Http3ServletServer;
 import dev.h3servlet.servlet.testing.Http3ServerExtension;
+import dev.h3servlet.test.Await;
 import dev.h3servlet.test.NettyHttp3Client;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.junit.jupiter.api.Tag;
@@ -176,14 +177,7 @@ class VanishedPeersTests {
 	}
 
 	private static boolean await(BooleanSupplier condition, Duration limit) throws InterruptedException {
-		long deadline = System.nanoTime() + limit.toNanos();
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				return false;
-			}
-			Thread.sleep(10);
-		}
-		return true;
+		return Await.until(condition, limit);
 	}
 
 }
