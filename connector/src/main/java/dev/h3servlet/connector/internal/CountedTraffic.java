@@ -54,7 +54,8 @@ public abstract class CountedTraffic implements Http3ConnectorStatistics {
 	public String toString() {
 		return getClass().getSimpleName() + "[openConnections=" + getOpenConnections() + ", activeStreams="
 				+ getActiveStreams() + ", handshakeFailures=" + getHandshakeFailures() + ", bytesReceived="
-				+ getBytesReceived() + ", bytesSent=" + getBytesSent() + "]";
+				+ getBytesReceived() + ", bytesSent=" + getBytesSent() + ", webTransportSessions="
+				+ getWebTransportSessions() + ", webTransportDatagramsDropped=" + getWebTransportDatagramsDropped() + "]";
 	}
 
 }

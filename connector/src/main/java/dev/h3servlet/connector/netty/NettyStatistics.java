@@ -69,11 +69,4 @@ final class NettyStatistics extends CountedTraffic {
 		this.webTransportDatagramsDropped.increment();
 	}
 
-	@Override
-	public String toString() {
-		String counted = super.toString();
-		return counted.substring(0, counted.length() - 1) + ", webTransportSessions=" + getWebTransportSessions()
-				+ ", webTransportDatagramsDropped=" + getWebTransportDatagramsDropped() + "]";
-	}
-
 }

@@ -412,10 +412,10 @@ final class NettyWebTransportSession implements WebTransportSession {
 			end(code, reason);
 			if (!NettyWebTransportSession.this.closeSent) {
 				NettyWebTransportSession.this.closeSent = true;
-				// In a task of its own: ended from within the handling of the client's capsule or FIN, the stream
-				// never sent its FIN (the Netty HTTP/3 client waited for it in vain, every time).
+				// Not from within the handling of the client's capsule or FIN: the Netty HTTP/3 client then waited in
+				// vain for the end, every time.
 				QuicStreamChannel stream = NettyWebTransportSession.this.connectStream;
-				stream.eventLoop().execute(stream::shutdownOutput);
+				NettyWebTransportStream.inTaskOfItsOwn(stream, stream::shutdownOutput);
 			}
 		}
 

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.h3servlet.connector.webtransport.WebTransportStream;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -129,17 +130,15 @@ final class NettyWebTransportStream implements WebTransportStream {
 			return next;
 		}
 		// Always a task of its own, even on the event loop: a read chained to the last one's completion does not nest.
-		try {
-			this.channel.eventLoop().execute(() -> {
-				if (this.pendingRead != null) {
-					next.completeExceptionally(new IllegalStateException("A read of " + this + " is still pending"));
-					return;
-				}
-				this.pendingRead = next;
-				serveRead();
-			});
-		}
-		catch (RejectedExecutionException ex) {
+		boolean scheduled = inTaskOfItsOwn(this.channel, () -> {
+			if (this.pendingRead != null) {
+				next.completeExceptionally(new IllegalStateException("A read of " + this + " is still pending"));
+				return;
+			}
+			this.pendingRead = next;
+			serveRead();
+		});
+		if (!scheduled) {
 			next.completeExceptionally(new EofException(this + ": the transport has stopped"));
 		}
 		return next;
@@ -187,7 +186,9 @@ final class NettyWebTransportStream implements WebTransportStream {
 			return CompletableFuture.failedFuture(new EofException(this + " is closed for sending"));
 		}
 		ByteBuf buffer = this.channel.alloc().buffer(bytes.remaining()).writeBytes(bytes);
-		return completion(this.channel.writeAndFlush(buffer));
+		CompletableFuture<Void> written = new CompletableFuture<>();
+		completeWith(this.channel.writeAndFlush(buffer), written);
+		return written;
 	}
 
 	@Override
@@ -200,33 +201,30 @@ final class NettyWebTransportStream implements WebTransportStream {
 		}
 		this.outputEnded = true;
 		CompletableFuture<Void> ended = new CompletableFuture<>();
-		inTaskOfItsOwn(() -> completion(this.channel.shutdownOutput()).whenComplete((done, failure) -> {
-			if (failure != null) {
-				ended.completeExceptionally(failure);
-			}
-			else {
-				ended.complete(null);
-			}
-		}));
+		if (!inTaskOfItsOwn(this.channel, () -> completeWith(this.channel.shutdownOutput(), ended))) {
+			ended.completeExceptionally(new EofException(this + ": the transport has stopped"));
+		}
 		return ended;
 	}
 
 	/**
-	 * Runs what ends a side of the stream in a task of the event loop: from within a pipeline event (the handling of
-	 * the client's FIN, for one), Netty's QUIC stream now and then never sent the FIN asked for. See
+	 * Runs the operation in a task of the channel's event loop of its own, outside any pipeline event: what ends a
+	 * side of a stream from within one (the handling of the client's FIN, for one) was seen now and then never to send
+	 * the FIN asked for, and what the application chains to a completed read runs there. See
 	 * docs/workarounds/netty-quic-fin-inside-stream-event.md.
+	 * @return {@code false} if the event loop is gone (with the server, and the stream with it)
 	 */
-	private void inTaskOfItsOwn(Runnable operation) {
+	static boolean inTaskOfItsOwn(Channel channel, Runnable operation) {
 		try {
-			this.channel.eventLoop().execute(operation);
+			channel.eventLoop().execute(operation);
+			return true;
 		}
 		catch (RejectedExecutionException ex) {
-			// The event loop is gone with the server, and the stream with it.
+			return false;
 		}
 	}
 
-	private static CompletableFuture<Void> completion(ChannelFuture future) {
-		CompletableFuture<Void> done = new CompletableFuture<>();
+	private static void completeWith(ChannelFuture future, CompletableFuture<Void> done) {
 		future.addListener((ignored) -> {
 			if (future.isSuccess()) {
 				done.complete(null);
@@ -235,7 +233,6 @@ final class NettyWebTransportStream implements WebTransportStream {
 				done.completeExceptionally(new EofException(future.cause()));
 			}
 		});
-		return done;
 	}
 
 	private void use(AtomicReference<Use> direction, Use use, String what) {
@@ -262,10 +259,7 @@ final class NettyWebTransportStream implements WebTransportStream {
 	private void queuedOne(Object item) {
 		this.received.add(item);
 		if (this.pendingRead != null) {
-			// Served in a task of its own, so that what the application chains to the read runs outside the
-			// pipeline's event: an echo ended (shutdownOutput) from within the handling of the client's FIN never
-			// reached the client now and then (one of every 5 to 300 short echoes hung; the stream closed at once).
-			this.channel.eventLoop().execute(this::serveRead);
+			inTaskOfItsOwn(this.channel, this::serveRead);
 		}
 	}
 
@@ -278,7 +272,7 @@ final class NettyWebTransportStream implements WebTransportStream {
 		boolean stopInput = !this.inputEnded;
 		this.outputEnded = true;
 		this.inputEnded = true;
-		inTaskOfItsOwn(() -> {
+		inTaskOfItsOwn(this.channel, () -> {
 			if (endOutput) {
 				this.channel.shutdownOutput();
 			}
@@ -309,12 +303,7 @@ final class NettyWebTransportStream implements WebTransportStream {
 	private void failReads(IOException why) {
 		this.received.add(why);
 		if (this.inputUse.get() == Use.FUTURES) {
-			try {
-				this.channel.eventLoop().execute(this::serveRead);
-			}
-			catch (RejectedExecutionException ex) {
-				// The event loop is gone with the server: so is whatever chained to the read.
-			}
+			inTaskOfItsOwn(this.channel, this::serveRead);
 		}
 	}
 
